@@ -1,0 +1,37 @@
+/**
+ * Two Jest projects:
+ * - `unit`: pure logic beside the code (`libs/**\/*.spec.ts`), no server.
+ * - `integration`: `test/**\/*.e2e-spec.ts` against a real S3 server. Its global
+ *   setup starts the project's local Ceph RGW unless `BUCKET_HOST` is set.
+ */
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
+const moduleNameMapper = {
+  '^nest-bucket$': '<rootDir>/libs/bucket/src',
+  '^nest-bucket/(.*)$': '<rootDir>/libs/bucket/src/$1',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 60_000,
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+      transform,
+      moduleNameMapper,
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      transform,
+      moduleNameMapper,
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};

@@ -1,0 +1,129 @@
+import {
+  BucketError,
+  createBucketError,
+  type BucketErrorCode,
+  type BucketErrorContext,
+} from './bucket.errors';
+import { operationFailed } from './bucket.messages';
+
+/** S3 error names (and Node network codes) and the stable code each maps to. */
+const CODE_BY_NAME: Readonly<Record<string, BucketErrorCode>> = {
+  NoSuchBucket: 'NoSuchBucket',
+  NoSuchKey: 'NoSuchKey',
+  BucketNotEmpty: 'BucketNotEmpty',
+  BucketAlreadyExists: 'BucketAlreadyExists',
+  BucketAlreadyOwnedByYou: 'BucketAlreadyExists',
+  InvalidBucketName: 'InvalidBucketName',
+  KeyTooLongError: 'InvalidKey',
+  AccessDenied: 'AccessDenied',
+  Forbidden: 'AccessDenied',
+  InvalidAccessKeyId: 'AccessDenied',
+  SignatureDoesNotMatch: 'AccessDenied',
+  AllAccessDisabled: 'AccessDenied',
+  TimeoutError: 'Timeout',
+  RequestTimeout: 'Timeout',
+  ETIMEDOUT: 'Timeout',
+  ECONNREFUSED: 'ConnectionFailed',
+  ECONNRESET: 'ConnectionFailed',
+  ECONNABORTED: 'ConnectionFailed',
+  EPIPE: 'ConnectionFailed',
+  ENOTFOUND: 'ConnectionFailed',
+  EAI_AGAIN: 'ConnectionFailed',
+  EHOSTUNREACH: 'ConnectionFailed',
+  ENETUNREACH: 'ConnectionFailed',
+  ERR_STREAM_PREMATURE_CLOSE: 'ConnectionFailed',
+  EACCES: 'LocalFileError',
+  EPERM: 'LocalFileError',
+  ENOSPC: 'LocalFileError',
+  EROFS: 'LocalFileError',
+  EISDIR: 'LocalFileError',
+  ENOTDIR: 'LocalFileError',
+  ENOENT: 'LocalFileError',
+  EEXIST: 'LocalFileError',
+};
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  Code?: unknown;
+  message?: unknown;
+  errors?: unknown;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** The names under which an error may be known: its name, its S3 code and its Node code. */
+function namesOf(error: ErrorLike): string[] {
+  const names = [error.Code, error.name, error.code].filter(
+    (n): n is string => typeof n === 'string',
+  );
+  // Node's AggregateError (happy-eyeballs connect) hides the network code in its members.
+  if (Array.isArray(error.errors)) {
+    for (const inner of error.errors as ErrorLike[]) names.push(...namesOf(inner));
+  }
+  return names;
+}
+
+function codeFromStatus(
+  status: number | undefined,
+  context: BucketErrorContext,
+): BucketErrorCode | undefined {
+  switch (status) {
+    case 403:
+      return 'AccessDenied';
+    case 404:
+      return context.key === undefined ? 'NoSuchBucket' : 'NoSuchKey';
+    case 408:
+      return 'Timeout';
+    default:
+      return undefined;
+  }
+}
+
+/** The stable code of any error thrown by the SDK or by Node's network stack. */
+export function bucketErrorCodeOf(
+  error: unknown,
+  context: BucketErrorContext = {},
+): BucketErrorCode {
+  if (error instanceof BucketError) return error.code;
+  if (typeof error !== 'object' || error === null) return 'Unknown';
+  const errorLike = error as ErrorLike;
+  // The SDK and lib-storage report an abort as AbortError, with the signal's reason as cause:
+  // an AbortSignal.timeout() reason is a TimeoutError.
+  if (errorLike.name === 'AbortError') {
+    const reason = (error as { cause?: { name?: unknown } }).cause;
+    return reason?.name === 'TimeoutError' ? 'Timeout' : 'Aborted';
+  }
+  for (const name of namesOf(errorLike)) {
+    const code = CODE_BY_NAME[name];
+    if (code) return code;
+  }
+  return codeFromStatus(errorLike.$metadata?.httpStatusCode, context) ?? 'Unknown';
+}
+
+/** The server's or the network stack's own words, for the message. Never contains credentials. */
+function detailOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { message, name, $metadata } = error as ErrorLike;
+  const text =
+    typeof message === 'string' && message !== '' && message !== 'UnknownError'
+      ? message
+      : undefined;
+  const status = $metadata?.httpStatusCode;
+  return (
+    text ?? (status ? `HTTP ${status}${typeof name === 'string' ? ` ${name}` : ''}` : undefined)
+  );
+}
+
+/**
+ * Turns any error into a `BucketError` of the right code and subclass, keeping the original as
+ * `cause` and naming the operation, the bucket and the key in the message.
+ * A `BucketError` is returned as it is.
+ */
+export function toBucketError(error: unknown, context: BucketErrorContext): BucketError {
+  if (error instanceof BucketError) return error;
+  const code = bucketErrorCodeOf(error, context);
+  return createBucketError(code, operationFailed(code, context, detailOf(error)), {
+    ...context,
+    cause: error,
+  });
+}

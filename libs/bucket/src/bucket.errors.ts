@@ -1,0 +1,124 @@
+/**
+ * Every stable error code that nest-bucket throws. Codes never change between
+ * minor versions, so code can switch on them (for example to map them to HTTP).
+ */
+export type BucketErrorCode =
+  | 'NoSuchBucket'
+  | 'NoSuchKey'
+  | 'BucketNotEmpty'
+  | 'BucketAlreadyExists'
+  | 'InvalidBucketName'
+  | 'InvalidKey'
+  | 'AccessDenied'
+  | 'ConnectionFailed'
+  | 'Timeout'
+  | 'Aborted'
+  | 'LocalFileError'
+  | 'InvalidConfig'
+  | 'Unknown';
+
+/** Where an error happened: the operation and, when known, its bucket and key. */
+export interface BucketErrorContext {
+  /** The `BucketService` method, for example `uploadFile`. */
+  readonly operation?: string;
+  /** The bucket the operation was about. */
+  readonly bucket?: string;
+  /** The object key the operation was about. */
+  readonly key?: string;
+}
+
+/** Options of the {@link BucketError} constructor. */
+export interface BucketErrorOptions extends BucketErrorContext {
+  /** The underlying error, usually the AWS SDK's, kept for debugging. */
+  readonly cause?: unknown;
+}
+
+/**
+ * The base class of every error that nest-bucket throws.
+ *
+ * Switch on {@link BucketError.code} rather than on the message, or catch one of
+ * the subclasses, which group the codes by what a caller would do about them.
+ *
+ * @example
+ * ```ts
+ * try { await bucket.downloadFile('media', 'a.png', '/tmp/a.png'); }
+ * catch (e) { if (e instanceof BucketError && e.code === 'NoSuchKey') { ... } }
+ * ```
+ */
+export class BucketError extends Error {
+  /** A stable, machine-readable code. */
+  readonly code: BucketErrorCode;
+  /** The operation that failed, when known. */
+  readonly operation?: string;
+  /** The bucket involved, when known. */
+  readonly bucket?: string;
+  /** The object key involved, when known. */
+  readonly key?: string;
+
+  constructor(code: BucketErrorCode, message: string, options: BucketErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    if (options.operation !== undefined) this.operation = options.operation;
+    if (options.bucket !== undefined) this.bucket = options.bucket;
+    if (options.key !== undefined) this.key = options.key;
+  }
+
+  /** A plain object for logs and API responses, without the stack or the cause. */
+  toJSON(): { name: string; code: BucketErrorCode; message: string } {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+/** The bucket or the object does not exist (`NoSuchBucket`, `NoSuchKey`). */
+export class BucketNotFoundError extends BucketError {}
+
+/** The request conflicts with the bucket's state (`BucketNotEmpty`, `BucketAlreadyExists`). */
+export class BucketConflictError extends BucketError {}
+
+/** A bucket name or key breaks S3's rules (`InvalidBucketName`, `InvalidKey`). Thrown before any network call. */
+export class BucketValidationError extends BucketError {}
+
+/** The credentials are wrong or lack the permission (`AccessDenied`). */
+export class BucketAccessDeniedError extends BucketError {}
+
+/** The server could not be reached in time (`ConnectionFailed`, `Timeout`). */
+export class BucketConnectionError extends BucketError {}
+
+/** The caller's `AbortSignal` fired (`Aborted`). */
+export class BucketAbortedError extends BucketError {}
+
+/** A local source is missing or unreadable, or a destination is unwritable (`LocalFileError`). */
+export class BucketLocalFileError extends BucketError {}
+
+/** The module's configuration is missing or malformed (`InvalidConfig`). Thrown at boot. */
+export class BucketConfigError extends BucketError {}
+
+const ERROR_CLASS_BY_CODE: Record<BucketErrorCode, typeof BucketError> = {
+  NoSuchBucket: BucketNotFoundError,
+  NoSuchKey: BucketNotFoundError,
+  BucketNotEmpty: BucketConflictError,
+  BucketAlreadyExists: BucketConflictError,
+  InvalidBucketName: BucketValidationError,
+  InvalidKey: BucketValidationError,
+  AccessDenied: BucketAccessDeniedError,
+  ConnectionFailed: BucketConnectionError,
+  Timeout: BucketConnectionError,
+  Aborted: BucketAbortedError,
+  LocalFileError: BucketLocalFileError,
+  InvalidConfig: BucketConfigError,
+  Unknown: BucketError,
+};
+
+/**
+ * Builds the error of the right subclass for a code.
+ * @internal
+ */
+export function createBucketError(
+  code: BucketErrorCode,
+  message: string,
+  options: BucketErrorOptions = {},
+): BucketError {
+  const ErrorClass = ERROR_CLASS_BY_CODE[code];
+  return new ErrorClass(code, message, options);
+}

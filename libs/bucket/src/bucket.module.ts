@@ -1,0 +1,119 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { createS3Client } from './bucket.client';
+import { BucketHealthIndicator } from './bucket.health';
+import type {
+  BucketModuleAsyncOptions,
+  BucketModuleExtras,
+  BucketModuleSyncOptions,
+  BucketOptionsFactory,
+} from './bucket.module-options';
+import {
+  readBucketOptionsFromEnv,
+  resolveBucketOptions,
+  type BucketModuleOptions,
+  type ResolvedBucketOptions,
+} from './bucket.options';
+import { BucketService } from './bucket.service';
+import {
+  getBucketClientToken,
+  getBucketOptionsToken,
+  getBucketServiceToken,
+} from './bucket.tokens';
+
+/** The token of the options as the user gave them, before validation. @internal */
+function getRawOptionsToken(name?: string): string {
+  return name ? `BUCKET:RAW_OPTIONS:${name}` : 'BUCKET:RAW_OPTIONS';
+}
+
+/**
+ * Object storage for Nest: provides an injectable `BucketService` connected to an S3-compatible
+ * server, its `S3Client`, and `BucketHealthIndicator` for `@nestjs/terminus`.
+ *
+ * @example
+ * ```ts
+ * @Module({ imports: [ConfigModule.forRoot(), BucketModule.forRootAsync()] })
+ * export class AppModule {}
+ * ```
+ */
+@Module({})
+export class BucketModule {
+  /** Registers an instance with options given in code. */
+  static forRoot(options: BucketModuleSyncOptions): DynamicModule {
+    const { name, isGlobal, envPrefix, ...connection } = options;
+    return this.assemble({ name, isGlobal, envPrefix }, [
+      { provide: getRawOptionsToken(name), useValue: connection },
+    ]);
+  }
+
+  /**
+   * Registers an instance whose options come from a factory, a class or an existing provider,
+   * or, when none is given, from the environment through `ConfigService` (keys `BUCKET_HOST`,
+   * `BUCKET_PORT`, `BUCKET_USER`, `BUCKET_PASSWORD`, ... prefixed by `envPrefix`).
+   */
+  static forRootAsync(options: BucketModuleAsyncOptions = {}): DynamicModule {
+    const { name, isGlobal, envPrefix, imports = [] } = options;
+    const rawToken = getRawOptionsToken(name);
+    const providers: Provider[] = [];
+    const moduleImports = [...imports];
+    if (options.useFactory) {
+      providers.push({
+        provide: rawToken,
+        useFactory: options.useFactory,
+        inject: options.inject ?? [],
+      });
+    } else if (options.useClass || options.useExisting) {
+      const factoryToken = options.useExisting ?? options.useClass!;
+      if (options.useClass)
+        providers.push({ provide: options.useClass, useClass: options.useClass });
+      providers.push({
+        provide: rawToken,
+        useFactory: (factory: BucketOptionsFactory) => factory.createBucketOptions(),
+        inject: [factoryToken],
+      });
+    } else {
+      moduleImports.push(ConfigModule);
+      providers.push({
+        provide: rawToken,
+        useFactory: (config: ConfigService) =>
+          readBucketOptionsFromEnv((key) => config.get(key), envPrefix),
+        inject: [ConfigService],
+      });
+    }
+    return { ...this.assemble({ name, isGlobal, envPrefix }, providers), imports: moduleImports };
+  }
+
+  private static assemble(
+    extras: BucketModuleExtras,
+    rawOptionsProviders: Provider[],
+  ): DynamicModule {
+    const { name, envPrefix = '' } = extras;
+    const optionsToken = getBucketOptionsToken(name);
+    const clientToken = getBucketClientToken(name);
+    const serviceToken = getBucketServiceToken(name);
+    return {
+      module: BucketModule,
+      global: extras.isGlobal ?? false,
+      providers: [
+        ...rawOptionsProviders,
+        {
+          provide: optionsToken,
+          useFactory: (raw: Partial<BucketModuleOptions>) => resolveBucketOptions(raw, envPrefix),
+          inject: [getRawOptionsToken(name)],
+        },
+        { provide: clientToken, useFactory: createS3Client, inject: [optionsToken] },
+        {
+          provide: serviceToken,
+          useFactory: (resolved: ResolvedBucketOptions, client: S3Client) =>
+            new BucketService(resolved, client, name),
+          inject: [optionsToken, clientToken],
+        },
+        HealthIndicatorService,
+        BucketHealthIndicator,
+      ],
+      exports: [serviceToken, clientToken, BucketHealthIndicator],
+    };
+  }
+}

@@ -1,0 +1,341 @@
+import { createBucketError } from './bucket.errors';
+import { invalidConfig } from './bucket.messages';
+import { describeValue } from './bucket.validation';
+
+/** How the SDK computes request checksums and validates response checksums. */
+export type ChecksumMode = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+
+/**
+ * The options of one `BucketModule` instance. Every field can also come from the
+ * environment through `ConfigService`, under the key named in its documentation
+ * (prefixed with `envPrefix` for a named instance).
+ */
+export interface BucketModuleOptions {
+  /**
+   * The server's host name or IP address, or a full URL such as `https://s3.example.com:9000`
+   * (whose scheme then sets `useSsl` and whose port sets `port`). Required. Env: `BUCKET_HOST`.
+   */
+  host: string;
+  /** The server's TCP port. Default: 443 with TLS, 80 without. Env: `BUCKET_PORT`. */
+  port?: number;
+  /** The access key ID. Required. Env: `BUCKET_USER`. */
+  user: string;
+  /** The secret access key. Required. Never logged nor rendered. Env: `BUCKET_PASSWORD`. */
+  password: string;
+  /**
+   * The signature version, as in the original design. The AWS SDK v3 signs only with
+   * Signature Version 4, so only `s3v4` (or `v4`) is accepted. Default: `s3v4`.
+   * Env: `BUCKET_SIGNATURE_VERSION`.
+   */
+  signatureVersion?: string;
+  /** The region used for signing. Default: `us-east-1`. Env: `BUCKET_REGION`. */
+  region?: string;
+  /**
+   * Whether to use HTTPS. Default: `false` for `localhost` and loopback addresses, `true`
+   * otherwise, or the scheme of a `host` given as a URL. Env: `BUCKET_USE_SSL`.
+   */
+  useSsl?: boolean;
+  /**
+   * Whether to address buckets as `host/bucket` rather than `bucket.host`. Most S3-compatible
+   * servers need it. Default: `true`. Env: `BUCKET_FORCE_PATH_STYLE`.
+   */
+  forcePathStyle?: boolean;
+  /** Whether to connect when the module initialises. Default: `true`. Env: `BUCKET_AUTO_CONNECT`. */
+  autoConnect?: boolean;
+  /** Whether to log one debug line per operation. Default: `false`. Env: `BUCKET_DEBUG`. */
+  debug?: boolean;
+  /**
+   * The application's main bucket, if any. When set, `connect()` and the health indicator probe
+   * it with a cheap `HeadBucket` (which also works with credentials scoped to one bucket) instead
+   * of `ListBuckets`. Env: `BUCKET_NAME`.
+   */
+  bucket?: string;
+  /** The health probe's time limit, in ms. Default: 1000. Env: `BUCKET_HEALTH_TIMEOUT_MS`. */
+  healthTimeoutMs?: number;
+  /** The time limit to open a TCP connection, in ms. Default: 5000. Env: `BUCKET_CONNECT_TIMEOUT_MS`. */
+  connectTimeoutMs?: number;
+  /**
+   * The time a request may wait for the server without receiving any byte, in ms. Default: 30000.
+   * Env: `BUCKET_REQUEST_TIMEOUT_MS`.
+   */
+  requestTimeoutMs?: number;
+  /** How many times the SDK tries a request in all (1 = no retry). Default: 3. Env: `BUCKET_MAX_ATTEMPTS`. */
+  maxAttempts?: number;
+  /** The size of the HTTP socket pool. Default: 50. Env: `BUCKET_MAX_SOCKETS`. */
+  maxSockets?: number;
+  /**
+   * When the SDK adds checksums to requests. Default: `WHEN_REQUIRED`, because Ceph RGW and
+   * other S3-compatible servers reject the SDK's aws-chunked trailing checksums with HTTP 411.
+   * Env: `BUCKET_REQUEST_CHECKSUM_CALCULATION`.
+   */
+  requestChecksumCalculation?: ChecksumMode;
+  /**
+   * When the SDK validates response checksums. Default: `WHEN_REQUIRED`.
+   * Env: `BUCKET_RESPONSE_CHECKSUM_VALIDATION`.
+   */
+  responseChecksumValidation?: ChecksumMode;
+}
+
+/**
+ * The options after defaults and validation, as the service uses them.
+ * `password` is not enumerable, so `JSON.stringify` and `util.inspect` never show it.
+ */
+export interface ResolvedBucketOptions extends Required<Omit<BucketModuleOptions, 'bucket'>> {
+  /** The main bucket, if configured. */
+  bucket?: string;
+  /** `http(s)://host:port`, without credentials. */
+  endpoint: string;
+}
+
+/** The default of every optional field. `port` and `useSsl` are derived from `host`. */
+export const BUCKET_OPTION_DEFAULTS = {
+  signatureVersion: 's3v4',
+  region: 'us-east-1',
+  forcePathStyle: true,
+  autoConnect: true,
+  debug: false,
+  healthTimeoutMs: 1000,
+  connectTimeoutMs: 5000,
+  requestTimeoutMs: 30_000,
+  maxAttempts: 3,
+  maxSockets: 50,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+} as const satisfies Partial<BucketModuleOptions>;
+
+type Parsed<T> = { value: T } | { problem: string };
+type Parser = (value: unknown) => Parsed<unknown>;
+
+const parseString: Parser = (v) =>
+  typeof v === 'string' && v.trim() !== ''
+    ? { value: v.trim() }
+    : { problem: 'must be a non-empty string' };
+
+const parseInteger =
+  (min: number, max: number, rule: string): Parser =>
+  (v) => {
+    const n = typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
+    return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max
+      ? { value: n }
+      : { problem: rule };
+  };
+
+const parseBoolean: Parser = (v) => {
+  if (typeof v === 'boolean') return { value: v };
+  const text = typeof v === 'string' ? v.trim().toLowerCase() : undefined;
+  if (text === 'true' || text === '1' || text === 'yes') return { value: true };
+  if (text === 'false' || text === '0' || text === 'no') return { value: false };
+  return { problem: 'must be true or false' };
+};
+
+const parseChecksumMode: Parser = (v) =>
+  v === 'WHEN_SUPPORTED' || v === 'WHEN_REQUIRED'
+    ? { value: v }
+    : { problem: 'must be WHEN_REQUIRED or WHEN_SUPPORTED' };
+
+const parseSignatureVersion: Parser = (v) =>
+  v === 's3v4' || v === 'v4'
+    ? { value: 's3v4' }
+    : {
+        problem:
+          'must be s3v4: the AWS SDK v3 signs requests only with Signature Version 4 (SigV2 "s3" is not supported)',
+      };
+
+const parseTimeout = parseInteger(
+  1,
+  86_400_000,
+  'must be a whole number of milliseconds from 1 to 86400000',
+);
+
+interface OptionSpec {
+  /** The environment key, without the instance prefix. */
+  readonly env: string;
+  readonly parse: Parser;
+  readonly required?: boolean;
+  readonly secret?: boolean;
+}
+
+/** Every option, its environment key and its rule. The single source for parsing and docs. */
+export const BUCKET_OPTION_SPECS: Record<keyof BucketModuleOptions, OptionSpec> = {
+  host: { env: 'BUCKET_HOST', parse: parseString, required: true },
+  port: { env: 'BUCKET_PORT', parse: parseInteger(1, 65535, 'must be an integer from 1 to 65535') },
+  user: { env: 'BUCKET_USER', parse: parseString, required: true },
+  password: { env: 'BUCKET_PASSWORD', parse: parseString, required: true, secret: true },
+  signatureVersion: { env: 'BUCKET_SIGNATURE_VERSION', parse: parseSignatureVersion },
+  region: { env: 'BUCKET_REGION', parse: parseString },
+  useSsl: { env: 'BUCKET_USE_SSL', parse: parseBoolean },
+  forcePathStyle: { env: 'BUCKET_FORCE_PATH_STYLE', parse: parseBoolean },
+  autoConnect: { env: 'BUCKET_AUTO_CONNECT', parse: parseBoolean },
+  debug: { env: 'BUCKET_DEBUG', parse: parseBoolean },
+  bucket: { env: 'BUCKET_NAME', parse: parseString },
+  healthTimeoutMs: { env: 'BUCKET_HEALTH_TIMEOUT_MS', parse: parseTimeout },
+  connectTimeoutMs: { env: 'BUCKET_CONNECT_TIMEOUT_MS', parse: parseTimeout },
+  requestTimeoutMs: { env: 'BUCKET_REQUEST_TIMEOUT_MS', parse: parseTimeout },
+  maxAttempts: {
+    env: 'BUCKET_MAX_ATTEMPTS',
+    parse: parseInteger(1, 20, 'must be an integer from 1 to 20'),
+  },
+  maxSockets: {
+    env: 'BUCKET_MAX_SOCKETS',
+    parse: parseInteger(1, 10_000, 'must be an integer from 1 to 10000'),
+  },
+  requestChecksumCalculation: {
+    env: 'BUCKET_REQUEST_CHECKSUM_CALCULATION',
+    parse: parseChecksumMode,
+  },
+  responseChecksumValidation: {
+    env: 'BUCKET_RESPONSE_CHECKSUM_VALIDATION',
+    parse: parseChecksumMode,
+  },
+};
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[?::1\]?)$/i;
+
+interface HostParts {
+  hostname: string;
+  port?: number;
+  useSsl?: boolean;
+}
+
+/** Splits a host given as a URL into its parts; a bare host name is returned as is. */
+function parseHost(host: string): Parsed<HostParts> {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) {
+    return /[/\s@?#]/.test(host)
+      ? { problem: 'must be a host name, an IP address or an http(s) URL' }
+      : { value: { hostname: host } };
+  }
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    return { problem: 'is not a valid URL' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { problem: 'must use the http or https scheme' };
+  if (url.username || url.password) return { problem: 'must not contain credentials' };
+  if (url.pathname !== '/' || url.search || url.hash)
+    return { problem: 'must not have a path, a query or a fragment' };
+  return {
+    value: {
+      hostname: url.hostname,
+      useSsl: url.protocol === 'https:',
+      ...(url.port ? { port: Number(url.port) } : {}),
+    },
+  };
+}
+
+/** Describes a problem with one option: its name, its environment key, its value (masked when secret) and the rule. */
+function describeProblem(
+  name: string,
+  envKey: string,
+  spec: OptionSpec,
+  value: unknown,
+  rule: string,
+): string {
+  const shown =
+    value === undefined ? 'is missing' : `= ${spec.secret ? '(hidden)' : describeValue(value)}`;
+  return `${name} (${envKey}) ${shown}: ${rule}`;
+}
+
+/**
+ * Applies defaults to raw options and checks every field. Values may be strings, as read from
+ * the environment. Throws one `InvalidConfig` error that lists every problem, each naming the
+ * option, its environment key, the value (never a secret's) and the rule.
+ *
+ * @param raw - the options, from `forRoot`, a factory or the environment
+ * @param envPrefix - the prefix of the environment keys named in messages (named instances)
+ */
+export function resolveBucketOptions(
+  raw: Partial<Record<keyof BucketModuleOptions, unknown>>,
+  envPrefix = '',
+): ResolvedBucketOptions {
+  const problems: string[] = [];
+  const values: Partial<Record<keyof BucketModuleOptions, unknown>> = {};
+  for (const [name, spec] of Object.entries(BUCKET_OPTION_SPECS) as [
+    keyof BucketModuleOptions,
+    OptionSpec,
+  ][]) {
+    const value = raw[name];
+    const envKey = `${envPrefix}${spec.env}`;
+    if (value === undefined || value === null || value === '') {
+      if (spec.required)
+        problems.push(describeProblem(name, envKey, spec, undefined, 'is required'));
+      continue;
+    }
+    const parsed = spec.parse(value);
+    if ('problem' in parsed)
+      problems.push(describeProblem(name, envKey, spec, value, parsed.problem));
+    else values[name] = parsed.value;
+  }
+
+  let hostParts: HostParts | undefined;
+  if (typeof values.host === 'string') {
+    const parsed = parseHost(values.host);
+    if ('problem' in parsed) {
+      problems.push(
+        describeProblem(
+          'host',
+          `${envPrefix}BUCKET_HOST`,
+          BUCKET_OPTION_SPECS.host,
+          values.host,
+          parsed.problem,
+        ),
+      );
+    } else hostParts = parsed.value;
+  }
+  if (
+    hostParts?.useSsl !== undefined &&
+    values.useSsl !== undefined &&
+    hostParts.useSsl !== values.useSsl
+  ) {
+    problems.push(
+      `useSsl (${envPrefix}BUCKET_USE_SSL) = ${String(values.useSsl)}: contradicts the scheme of host ${describeValue(values.host)}`,
+    );
+  }
+  if (problems.length > 0 || !hostParts) {
+    throw createBucketError('InvalidConfig', invalidConfig(problems));
+  }
+
+  const useSsl =
+    (values.useSsl as boolean | undefined) ??
+    hostParts.useSsl ??
+    !LOOPBACK_HOSTS.test(hostParts.hostname);
+  const port = (values.port as number | undefined) ?? hostParts.port ?? (useSsl ? 443 : 80);
+  const urlHost =
+    hostParts.hostname.includes(':') && !hostParts.hostname.startsWith('[')
+      ? `[${hostParts.hostname}]`
+      : hostParts.hostname;
+  const resolved = {
+    ...BUCKET_OPTION_DEFAULTS,
+    ...values,
+    host: hostParts.hostname,
+    port,
+    useSsl,
+    endpoint: `${useSsl ? 'https' : 'http'}://${urlHost}:${port}`,
+  } as ResolvedBucketOptions;
+  Object.defineProperty(resolved, 'password', {
+    value: values.password,
+    enumerable: false,
+    writable: false,
+  });
+  return resolved;
+}
+
+/**
+ * Reads raw options from the environment keys, through a getter such as `ConfigService.get`.
+ * Validation happens in {@link resolveBucketOptions}.
+ */
+export function readBucketOptionsFromEnv(
+  get: (key: string) => unknown,
+  envPrefix = '',
+): Partial<Record<keyof BucketModuleOptions, unknown>> {
+  const raw: Partial<Record<keyof BucketModuleOptions, unknown>> = {};
+  for (const [name, spec] of Object.entries(BUCKET_OPTION_SPECS) as [
+    keyof BucketModuleOptions,
+    OptionSpec,
+  ][]) {
+    const value = get(`${envPrefix}${spec.env}`);
+    if (value !== undefined) raw[name] = value;
+  }
+  return raw;
+}

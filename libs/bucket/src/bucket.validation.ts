@@ -1,0 +1,90 @@
+import { createBucketError } from './bucket.errors';
+import { operationFailed } from './bucket.messages';
+
+/** The longest key S3 accepts, in UTF-8 bytes. */
+export const MAX_KEY_BYTES = 1024;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const BUCKET_NAME_CHARACTERS = /^[a-z0-9.-]+$/;
+const IPV4_FORM = /^\d{1,3}(\.\d{1,3}){3}$/;
+const FORBIDDEN_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const FORBIDDEN_SUFFIXES = ['-s3alias', '--ol-s3', '--x-s3', '.mrap'];
+
+/**
+ * Returns why a bucket name breaks S3's naming rules, or `undefined` when it is valid.
+ * The rules are AWS's general-purpose bucket rules, which every S3-compatible server accepts.
+ */
+export function bucketNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return `a bucket name must be a string, got ${typeof name}`;
+  if (name.length < 3 || name.length > 63)
+    return `a bucket name must be 3 to 63 characters long, got ${name.length}`;
+  if (!BUCKET_NAME_CHARACTERS.test(name))
+    return 'a bucket name may contain only lowercase letters, digits, dots and hyphens';
+  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name))
+    return 'a bucket name must begin and end with a lowercase letter or a digit';
+  if (name.includes('..')) return 'a bucket name must not contain two adjacent dots';
+  if (IPV4_FORM.test(name)) return 'a bucket name must not be formatted as an IP address';
+  const prefix = FORBIDDEN_PREFIXES.find((p) => name.startsWith(p));
+  if (prefix) return `a bucket name must not begin with "${prefix}"`;
+  const suffix = FORBIDDEN_SUFFIXES.find((s) => name.endsWith(s));
+  if (suffix) return `a bucket name must not end with "${suffix}"`;
+  return undefined;
+}
+
+/** Returns why an object key is unusable, or `undefined` when it is valid. */
+export function keyProblem(key: unknown): string | undefined {
+  if (typeof key !== 'string') return `a key must be a string, got ${typeof key}`;
+  if (key.length === 0) return 'a key must not be empty';
+  if (!key.isWellFormed()) return 'a key must be valid Unicode (it has a lone surrogate)';
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes > MAX_KEY_BYTES)
+    return `a key must be at most ${MAX_KEY_BYTES} bytes in UTF-8, got ${bytes}`;
+  if (CONTROL_CHARACTERS.test(key)) return 'a key must not contain control characters';
+  return undefined;
+}
+
+/** Renders a rejected value for a message: strings quoted and cut, other types named. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+    return JSON.stringify(shown);
+  }
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return `a value of type ${typeof value}`;
+}
+
+/**
+ * Throws `InvalidBucketName` when `name` breaks S3's rules.
+ * @internal
+ */
+export function assertValidBucketName(name: unknown, operation: string): asserts name is string {
+  const problem = bucketNameProblem(name);
+  if (problem) {
+    throw createBucketError(
+      'InvalidBucketName',
+      operationFailed('InvalidBucketName', { operation }, `${describeValue(name)}: ${problem}`),
+      { operation },
+    );
+  }
+}
+
+/**
+ * Throws `InvalidKey` when `key` is unusable.
+ * @internal
+ */
+export function assertValidKey(
+  key: unknown,
+  operation: string,
+  bucket: string,
+): asserts key is string {
+  const problem = keyProblem(key);
+  if (problem) {
+    throw createBucketError(
+      'InvalidKey',
+      operationFailed('InvalidKey', { operation, bucket }, `${describeValue(key)}: ${problem}`),
+      { operation, bucket },
+    );
+  }
+}

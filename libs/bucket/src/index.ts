@@ -1,0 +1,39 @@
+export { BucketModule } from './bucket.module';
+export type {
+  BucketModuleAsyncOptions,
+  BucketModuleExtras,
+  BucketModuleSyncOptions,
+  BucketOptionsFactory,
+} from './bucket.module-options';
+export { BucketService } from './bucket.service';
+export { BucketHealthIndicator, type BucketHealthCheckOptions } from './bucket.health';
+export {
+  BUCKET_OPTION_DEFAULTS,
+  type BucketModuleOptions,
+  type ChecksumMode,
+  type ResolvedBucketOptions,
+} from './bucket.options';
+export {
+  BucketAbortedError,
+  BucketAccessDeniedError,
+  BucketConfigError,
+  BucketConflictError,
+  BucketConnectionError,
+  BucketError,
+  BucketLocalFileError,
+  BucketNotFoundError,
+  BucketValidationError,
+  type BucketErrorCode,
+  type BucketErrorContext,
+  type BucketErrorOptions,
+} from './bucket.errors';
+export { InjectBucket, InjectBucketClient } from './bucket.decorators';
+export { getBucketClientToken, getBucketServiceToken } from './bucket.tokens';
+export { MAX_KEY_BYTES, bucketNameProblem, keyProblem } from './bucket.validation';
+export type {
+  BucketFileInfo,
+  DownloadFileOptions,
+  DownloadFileResult,
+  UploadFileOptions,
+  UploadFileResult,
+} from './bucket.types';
