@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { BucketError, type BucketErrorCode, type BucketService } from 'nest-bucket';
 import { md5, sha256File, temporaryFolder, writeRandomFile } from '../support/files';
 import { uniqueBucketName } from '../support/s3';
@@ -221,6 +223,89 @@ export function describeBucketServiceContract(
           'prefix-test/a',
           'prefix-test/b',
         ]);
+      });
+    });
+
+    describe('objects', () => {
+      it('puts and gets a Buffer, a string and a Uint8Array with content type and metadata', async () => {
+        const bodies: [string, Buffer | string | Uint8Array, string][] = [
+          ['obj/buffer', Buffer.from('buffer body'), 'buffer body'],
+          ['obj/string', 'string body é', 'string body é'],
+          ['obj/uint8', new Uint8Array([104, 105]), 'hi'],
+        ];
+        for (const [key, body, text] of bodies) {
+          const put = await service.putObject(bucket, key, body, {
+            contentType: 'text/plain',
+            metadata: { k: 'v' },
+          });
+          expect(put).toMatchObject({ bucket, key, etag: md5(Buffer.from(text)) });
+          const got = await service.getObject(bucket, key);
+          expect((await buffer(got.body)).toString()).toBe(text);
+          expect(got).toMatchObject({
+            contentType: 'text/plain',
+            contentLength: Buffer.byteLength(text),
+            size: Buffer.byteLength(text),
+            etag: md5(Buffer.from(text)),
+            metadata: { k: 'v' },
+          });
+        }
+      });
+
+      it('puts a stream of unknown length and reads it back whole', async () => {
+        const data = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
+        await service.putObject(
+          bucket,
+          'obj/stream',
+          Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
+        );
+        const got = await service.getObject(bucket, 'obj/stream');
+        expect(md5(await buffer(got.body))).toBe(md5(data));
+        expect(got.contentType).toBe('application/octet-stream');
+      });
+
+      it('reads a byte range, as an object or as an HTTP Range value', async () => {
+        await service.putObject(bucket, 'obj/range', '0123456789');
+        const first = await service.getObject(bucket, 'obj/range', { range: { start: 2, end: 4 } });
+        expect((await buffer(first.body)).toString()).toBe('234');
+        expect(first).toMatchObject({ contentLength: 3, size: 10, contentRange: 'bytes 2-4/10' });
+        const suffix = await service.getObject(bucket, 'obj/range', { range: 'bytes=-3' });
+        expect((await buffer(suffix.body)).toString()).toBe('789');
+        const open = await service.getObject(bucket, 'obj/range', { range: { start: 8 } });
+        expect((await buffer(open.body)).toString()).toBe('89');
+      });
+
+      it('rejects a malformed range before any request, and a range past the end with InvalidRange', async () => {
+        expect(
+          await errorCodeOf(service.getObject(bucket, 'obj/range', { range: 'bytes=5-2' })),
+        ).toBe('InvalidRange');
+        expect(
+          await errorCodeOf(service.getObject(bucket, 'obj/range', { range: 'lines=1-2' })),
+        ).toBe('InvalidRange');
+        expect(
+          await errorCodeOf(service.getObject(bucket, 'obj/range', { range: { start: -1 } })),
+        ).toBe('InvalidRange');
+        expect(
+          await errorCodeOf(service.getObject(bucket, 'obj/range', { range: { start: 100 } })),
+        ).toBe('InvalidRange');
+      });
+
+      it('reports a missing object as NoSuchKey and a missing bucket as NoSuchBucket on get', async () => {
+        expect(await errorCodeOf(service.getObject(bucket, 'obj/none'))).toBe('NoSuchKey');
+        expect(await errorCodeOf(service.getObject(uniqueBucketName('gone'), 'x'))).toBe(
+          'NoSuchBucket',
+        );
+        expect(await errorCodeOf(service.putObject(uniqueBucketName('gone'), 'x', 'y'))).toBe(
+          'NoSuchBucket',
+        );
+      });
+
+      it('tells whether a file exists', async () => {
+        await service.putObject(bucket, 'obj/exists', 'yes');
+        expect(await service.fileExists(bucket, 'obj/exists')).toBe(true);
+        expect(await service.fileExists(bucket, 'obj/absent')).toBe(false);
+        expect(await errorCodeOf(service.fileExists(uniqueBucketName('gone'), 'x'))).toBe(
+          'NoSuchBucket',
+        );
       });
     });
 

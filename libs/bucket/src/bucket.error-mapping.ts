@@ -15,6 +15,7 @@ const CODE_BY_NAME: Readonly<Record<string, BucketErrorCode>> = {
   BucketAlreadyOwnedByYou: 'BucketAlreadyExists',
   InvalidBucketName: 'InvalidBucketName',
   KeyTooLongError: 'InvalidKey',
+  InvalidRange: 'InvalidRange',
   AccessDenied: 'AccessDenied',
   Forbidden: 'AccessDenied',
   InvalidAccessKeyId: 'AccessDenied',
@@ -74,6 +75,8 @@ function codeFromStatus(
       return context.key === undefined ? 'NoSuchBucket' : 'NoSuchKey';
     case 408:
       return 'Timeout';
+    case 416:
+      return 'InvalidRange';
     default:
       return undefined;
   }

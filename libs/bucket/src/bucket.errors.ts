@@ -9,6 +9,7 @@ export type BucketErrorCode =
   | 'BucketAlreadyExists'
   | 'InvalidBucketName'
   | 'InvalidKey'
+  | 'InvalidRange'
   | 'AccessDenied'
   | 'ConnectionFailed'
   | 'Timeout'
@@ -76,7 +77,10 @@ export class BucketNotFoundError extends BucketError {}
 /** The request conflicts with the bucket's state (`BucketNotEmpty`, `BucketAlreadyExists`). */
 export class BucketConflictError extends BucketError {}
 
-/** A bucket name or key breaks S3's rules (`InvalidBucketName`, `InvalidKey`). Thrown before any network call. */
+/**
+ * A bucket name, key or range breaks S3's rules (`InvalidBucketName`, `InvalidKey`, `InvalidRange`).
+ * Thrown before any network call, except for a range beyond the object's end.
+ */
 export class BucketValidationError extends BucketError {}
 
 /** The credentials are wrong or lack the permission (`AccessDenied`). */
@@ -101,6 +105,7 @@ const ERROR_CLASS_BY_CODE: Record<BucketErrorCode, typeof BucketError> = {
   BucketAlreadyExists: BucketConflictError,
   InvalidBucketName: BucketValidationError,
   InvalidKey: BucketValidationError,
+  InvalidRange: BucketValidationError,
   AccessDenied: BucketAccessDeniedError,
   ConnectionFailed: BucketConnectionError,
   Timeout: BucketConnectionError,

@@ -17,7 +17,7 @@ import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/c
 import { lookup as lookupContentType } from 'mime-types';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { bucketErrorCodeOf, toBucketError } from './bucket.error-mapping';
 import { BucketError, type BucketErrorContext } from './bucket.errors';
@@ -27,10 +27,15 @@ import type {
   BucketFileInfo,
   DownloadFileOptions,
   DownloadFileResult,
+  GetObjectOptions,
+  GetObjectResult,
+  ObjectBody,
+  PutObjectOptions,
+  PutObjectResult,
   UploadFileOptions,
   UploadFileResult,
 } from './bucket.types';
-import { assertValidBucketName, assertValidKey } from './bucket.validation';
+import { assertValidBucketName, assertValidKey, toRangeHeader } from './bucket.validation';
 import { checkDestinationFile, checkSourceFile, writeFileAtomically } from './local-files';
 
 /** Where the service stands with its server. */
@@ -237,29 +242,103 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
       async () => {
         const body = createReadStream(filePath);
         try {
-          if (size <= MULTIPART_THRESHOLD_BYTES) {
-            const output = await this.client.send(
-              new PutObjectCommand({ ...params, Body: body, ContentLength: size }),
-              { abortSignal: options.signal },
-            );
-            return { bucket, key, size, etag: unquote(output.ETag) };
-          }
-          const upload = new Upload({
-            client: this.client,
-            params: { ...params, Body: body },
-            leavePartsOnError: false,
-          });
-          options.signal?.addEventListener('abort', () => void upload.abort(), { once: true });
-          const output = await upload.done();
-          return { bucket, key, size, etag: unquote(output.ETag) };
+          const etag = await this.sendBody(params, body, size, options.signal);
+          return { bucket, key, size, etag };
         } finally {
           body.destroy();
         }
       },
-      options.signal,
+      { signal: options.signal },
     );
   }
 
+  /**
+   * Stores an object from a Buffer, a string, a Uint8Array or a stream. A stream of unknown
+   * length (or above 16 MiB) is sent in parts through `@aws-sdk/lib-storage`, so memory stays
+   * bounded whatever its size.
+   *
+   * @throws BucketError `NoSuchBucket`, `InvalidKey`, `Aborted`
+   */
+  async putObject(
+    bucket: string,
+    key: string,
+    body: ObjectBody,
+    options: PutObjectOptions = {},
+  ): Promise<PutObjectResult> {
+    const operation = 'putObject';
+    assertValidBucketName(bucket, operation);
+    assertValidKey(key, operation, bucket);
+    const params = {
+      Bucket: bucket,
+      Key: key,
+      ContentType: options.contentType ?? 'application/octet-stream',
+      Metadata: options.metadata,
+    };
+    const size = body instanceof Readable ? options.contentLength : Buffer.byteLength(body);
+    const etag = await this.run(
+      { operation, bucket, key },
+      () => this.sendBody(params, body, size, options.signal),
+      // A stream is consumed by the first attempt: it cannot be sent again.
+      { signal: options.signal, repeatable: !(body instanceof Readable) },
+    );
+    return { bucket, key, etag };
+  }
+
+  /**
+   * Reads an object (or a byte range of it) as a stream, with its metadata. Consume or destroy
+   * the returned `body`: an unread body holds a socket.
+   *
+   * @throws BucketError `NoSuchBucket`, `NoSuchKey`, `InvalidRange`
+   */
+  async getObject(
+    bucket: string,
+    key: string,
+    options: GetObjectOptions = {},
+  ): Promise<GetObjectResult> {
+    const operation = 'getObject';
+    assertValidBucketName(bucket, operation);
+    assertValidKey(key, operation, bucket);
+    const context = { operation, bucket, key };
+    const range = options.range === undefined ? undefined : toRangeHeader(options.range, context);
+    return this.run(
+      context,
+      async () => {
+        const output = await this.client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }),
+          { abortSignal: options.signal },
+        );
+        const contentLength = output.ContentLength ?? 0;
+        const total = output.ContentRange
+          ? Number(output.ContentRange.split('/')[1])
+          : contentLength;
+        return {
+          body: output.Body as Readable,
+          contentType: output.ContentType,
+          contentLength,
+          contentRange: output.ContentRange,
+          size: Number.isFinite(total) ? total : contentLength,
+          etag: unquote(output.ETag) ?? '',
+          lastModified: output.LastModified ?? new Date(0),
+          metadata: output.Metadata ?? {},
+        };
+      },
+      { signal: options.signal },
+    );
+  }
+
+  /**
+   * Whether an object exists, from a `HeadObject`.
+   * @throws BucketError `NoSuchBucket` when the bucket itself is missing
+   */
+  async fileExists(bucket: string, key: string): Promise<boolean> {
+    try {
+      await this.getBucketFile(bucket, key);
+      return true;
+    } catch (error) {
+      if (error instanceof BucketError && error.code === 'NoSuchKey') return false;
+      throw error;
+    }
+  }
   /**
    * Downloads an object to a local file. The bytes go to a temporary file beside the destination,
    * which is renamed into place only once its length is verified: a failure leaves no file and
@@ -292,7 +371,7 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
         );
         return { bucket, key, path: destinationPath, size };
       },
-      options.signal,
+      { signal: options.signal },
     );
   }
 
@@ -364,6 +443,41 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     return { name: this.name, endpoint: this.endpoint, state: this.state };
   }
 
+  /**
+   * Sends a body in one PutObject when its size is known and small, else in parts through
+   * lib-storage's `Upload`, which aborts the multipart upload on failure or abort.
+   *
+   * @returns the ETag, without quotes
+   */
+  private async sendBody(
+    params: { Bucket: string; Key: string; ContentType: string; Metadata?: Record<string, string> },
+    body: ObjectBody,
+    size: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<string | undefined> {
+    if (size !== undefined && size <= MULTIPART_THRESHOLD_BYTES) {
+      const output = await this.client.send(
+        new PutObjectCommand({ ...params, Body: body, ContentLength: size }),
+        { abortSignal: signal },
+      );
+      return unquote(output.ETag);
+    }
+    const upload = new Upload({
+      client: this.client,
+      params: { ...params, Body: body },
+      leavePartsOnError: false,
+    });
+    const abort = () => void upload.abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    try {
+      if (signal?.aborted) await upload.abort();
+      const output = await upload.done();
+      return unquote(output.ETag);
+    } finally {
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+
   /** Whether a bucket exists, from a `HeadBucket`; a 403 (someone else's bucket) counts as existing. */
   private async bucketExists(bucket: string): Promise<boolean> {
     try {
@@ -428,7 +542,7 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
   private async run<T>(
     context: BucketErrorContext,
     work: () => Promise<T>,
-    signal?: AbortSignal,
+    { signal, repeatable = true }: { signal?: AbortSignal; repeatable?: boolean } = {},
   ): Promise<T> {
     const started = performance.now();
     try {
@@ -437,7 +551,7 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
       try {
         result = await work();
       } catch (error) {
-        if (!this.isConnectionLoss(error) || signal?.aborted) throw error;
+        if (!repeatable || !this.isConnectionLoss(error) || signal?.aborted) throw error;
         this.state = 'lost';
         await this.connectFor(context);
         result = await work();

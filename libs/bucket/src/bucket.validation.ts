@@ -88,3 +88,49 @@ export function assertValidKey(
     );
   }
 }
+
+/** A byte range: from `start` to `end` inclusive (to the end of the object when `end` is left out). */
+export interface ByteRange {
+  /** The first byte, from 0. */
+  start: number;
+  /** The last byte, inclusive. Default: the last byte of the object. */
+  end?: number;
+}
+
+const HTTP_RANGE = /^bytes=(\d+-\d*|-\d+)$/;
+
+/**
+ * Checks a range, as an object or as an HTTP `Range` header value (`bytes=0-99`, `bytes=100-`,
+ * `bytes=-500`; one range only), and returns the header value to send.
+ * @internal
+ */
+export function toRangeHeader(
+  range: ByteRange | string,
+  context: { operation: string; bucket: string; key: string },
+): string {
+  const fail = (rule: string) =>
+    createBucketError(
+      'InvalidRange',
+      operationFailed(
+        'InvalidRange',
+        context,
+        `${describeValue(typeof range === 'string' ? range : JSON.stringify(range))}: ${rule}`,
+      ),
+      context,
+    );
+  if (typeof range === 'string') {
+    const match = HTTP_RANGE.exec(range.trim());
+    if (!match)
+      throw fail('must be one range of the form bytes=START-END, bytes=START- or bytes=-SUFFIX');
+    const [first, last] = match[1].split('-');
+    if (first !== '' && last !== '' && Number(last) < Number(first))
+      throw fail('the end must not be before the start');
+    return range.trim();
+  }
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || start < 0)
+    throw fail('start must be a whole number of at least 0');
+  if (end !== undefined && (!Number.isSafeInteger(end) || end < start))
+    throw fail('end must be a whole number of at least start');
+  return `bytes=${start}-${end ?? ''}`;
+}

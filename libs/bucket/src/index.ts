@@ -29,11 +29,16 @@ export {
 } from './bucket.errors';
 export { InjectBucket, InjectBucketClient } from './bucket.decorators';
 export { getBucketClientToken, getBucketServiceToken } from './bucket.tokens';
-export { MAX_KEY_BYTES, bucketNameProblem, keyProblem } from './bucket.validation';
+export { MAX_KEY_BYTES, bucketNameProblem, keyProblem, type ByteRange } from './bucket.validation';
 export type {
   BucketFileInfo,
   DownloadFileOptions,
   DownloadFileResult,
+  GetObjectOptions,
+  GetObjectResult,
+  ObjectBody,
+  PutObjectOptions,
+  PutObjectResult,
   UploadFileOptions,
   UploadFileResult,
 } from './bucket.types';
