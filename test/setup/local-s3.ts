@@ -20,7 +20,11 @@ export function parseExports(stdout: string): LocalS3Settings {
 
 /** Runs one command of the project's local S3 script; its progress goes to this process's stderr. */
 export async function localS3(command: string, ...args: string[]): Promise<string> {
+  // A started server exports LOCAL_S3_DIR; a new one must not reuse that folder.
+  const env = { ...process.env };
+  if (command === 'start' && args.length === 0) delete env.LOCAL_S3_DIR;
   const { stdout } = await run('bash', [SCRIPT, command, ...args], {
+    env,
     maxBuffer: 1024 * 1024,
     timeout: 300_000,
   });

@@ -88,17 +88,21 @@ export async function bootBucketModule(
   return { module, service: module.get(BucketService) };
 }
 
-/** Whether the tests started the local server themselves, and so may stop and restart it. */
+/**
+ * Whether the tests started the shared local server themselves. Tests that cut the server off
+ * should prefer `startPrivateServer()` (test/support/private-server.ts), which cannot disturb
+ * the test files running beside them.
+ */
 export function serverIsManaged(): boolean {
   return process.env.NEST_BUCKET_TEST_MANAGED_S3 === '1' && !!process.env.LOCAL_S3_DIR;
 }
 
-/** Stops the local server's gateway (not the cluster): the endpoint then refuses connections. */
+/** Stops the shared local server's gateway (not the cluster): the endpoint then refuses connections. */
 export async function stopGateway(): Promise<void> {
   await localS3('stop-rgw', process.env.LOCAL_S3_DIR!);
 }
 
-/** Starts the local server's gateway again on the same port. */
+/** Starts the shared local server's gateway again on the same port. */
 export async function startGateway(): Promise<void> {
   await localS3('start-rgw', process.env.LOCAL_S3_DIR!);
 }

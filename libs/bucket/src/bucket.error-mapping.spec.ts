@@ -51,6 +51,14 @@ describe('bucketErrorCodeOf', () => {
     expect(bucketErrorCodeOf(timedOut)).toBe('Timeout');
   });
 
+  it('finds the network code in the text of an error that the SDK re-wrapped', () => {
+    const wrapped = new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9');
+    expect(bucketErrorCodeOf(wrapped)).toBe('ConnectionFailed');
+    expect(bucketErrorCodeOf(new Error('AWS SDK error wrapper for Error: EFOOBAR'))).toBe(
+      'Unknown',
+    );
+  });
+
   it('maps local file system errors to LocalFileError', () => {
     expect(bucketErrorCodeOf(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBe(
       'LocalFileError',

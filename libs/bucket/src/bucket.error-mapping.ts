@@ -82,6 +82,20 @@ function codeFromStatus(
   }
 }
 
+/**
+ * The Node error code quoted in a message. The SDK's retry layer re-wraps a network error that
+ * comes from another realm (as under Jest) as "AWS SDK error wrapper for Error: connect
+ * ECONNREFUSED ...", keeping only the text.
+ */
+function codeFromMessage(message: unknown): BucketErrorCode | undefined {
+  if (typeof message !== 'string') return undefined;
+  for (const [name] of message.matchAll(/\bE[A-Z_]{3,}\b/g)) {
+    const code = CODE_BY_NAME[name];
+    if (code) return code;
+  }
+  return undefined;
+}
+
 /** The stable code of any error thrown by the SDK or by Node's network stack. */
 export function bucketErrorCodeOf(
   error: unknown,
@@ -100,7 +114,11 @@ export function bucketErrorCodeOf(
     const code = CODE_BY_NAME[name];
     if (code) return code;
   }
-  return codeFromStatus(errorLike.$metadata?.httpStatusCode, context) ?? 'Unknown';
+  return (
+    codeFromStatus(errorLike.$metadata?.httpStatusCode, context) ??
+    codeFromMessage(errorLike.message) ??
+    'Unknown'
+  );
 }
 
 /** The server's or the network stack's own words, for the message. Never contains credentials. */

@@ -56,8 +56,8 @@ export function operationLog(
 }
 
 /** The single warning logged when the first connection fails at boot. */
-export function bootConnectFailed(endpoint: string, code: BucketErrorCode, detail: string): string {
-  return `Could not connect to object storage at ${endpoint} (${code}: ${detail}). The application runs disconnected; the next operation will try again.`;
+export function bootConnectFailed(endpoint: string, reason: string): string {
+  return `Could not connect to object storage at ${endpoint}: ${reason}. The application runs disconnected; the next operation will try again.`;
 }
 
 /** Logged once the connection is established. */

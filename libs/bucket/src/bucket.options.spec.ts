@@ -115,9 +115,15 @@ describe('resolveBucketOptions', () => {
     expect(problemsOf({ ...base, host: 'bad host' })).toContain('must be a host name');
   });
 
-  it('rejects useSsl that contradicts the scheme of the host URL', () => {
+  it('rejects useSsl or port that contradicts the host URL', () => {
     expect(problemsOf({ ...base, host: 'https://h', useSsl: false })).toContain(
       'contradicts the scheme',
+    );
+    expect(problemsOf({ ...base, host: 'https://h:9000', port: 9001 })).toContain(
+      'contradicts the port',
+    );
+    expect(resolveBucketOptions({ ...base, host: 'http://h:7480', port: 7480 }).endpoint).toBe(
+      'http://h:7480',
     );
   });
 

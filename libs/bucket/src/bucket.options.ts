@@ -292,6 +292,15 @@ export function resolveBucketOptions(
       `useSsl (${envPrefix}BUCKET_USE_SSL) = ${String(values.useSsl)}: contradicts the scheme of host ${describeValue(values.host)}`,
     );
   }
+  if (
+    hostParts?.port !== undefined &&
+    values.port !== undefined &&
+    hostParts.port !== values.port
+  ) {
+    problems.push(
+      `port (${envPrefix}BUCKET_PORT) = ${String(values.port)}: contradicts the port of host ${describeValue(values.host)}`,
+    );
+  }
   if (problems.length > 0 || !hostParts) {
     throw createBucketError('InvalidConfig', invalidConfig(problems));
   }

@@ -86,14 +86,8 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.connect();
     } catch (error) {
-      const bucketError = toBucketError(error, { operation: 'connect' });
-      this.logger.warn(
-        messages.bootConnectFailed(
-          this.endpoint,
-          bucketError.code,
-          String(bucketError.cause ?? bucketError.message),
-        ),
-      );
+      const { message } = toBucketError(error, { operation: 'connect' });
+      this.logger.warn(messages.bootConnectFailed(this.endpoint, message));
     }
   }
 
