@@ -8,6 +8,7 @@
 # Usage:
 #   eval "$(scripts/local-s3.sh start [DIR])"  # boot; prints `export BUCKET_...` lines
 #   scripts/local-s3.sh stop [DIR]             # stop its daemons, remove DIR
+#   scripts/local-s3.sh install                # only install the Ceph packages if missing
 #   scripts/local-s3.sh status [DIR]           # exit 0 if the gateway answers HTTP
 #   scripts/local-s3.sh env [DIR]              # print the export lines again
 #   scripts/local-s3.sh stop-rgw [DIR]         # stop only the gateway (simulate an outage)
@@ -555,6 +556,7 @@ main() {
       cmd_start "$@"
       ;;
     stop) exec 1>&2; cmd_stop "$@" ;;
+    install) exec 1>&2; ensure_packages ;;
     status)
       set_dir "${1:-}"
       local port
