@@ -30,9 +30,15 @@ export async function startPrivateServer(): Promise<PrivateServer> {
       region: settings.BUCKET_REGION,
       useSsl: false,
     },
-    stopGateway: async () => void (await localS3('stop-rgw', dir)),
-    startGateway: async () => void (await localS3('start-rgw', dir)),
-    stop: async () => void (await localS3('stop', dir)),
+    stopGateway: async () => {
+      await localS3('stop-rgw', dir);
+    },
+    startGateway: async () => {
+      await localS3('start-rgw', dir);
+    },
+    stop: async () => {
+      await localS3('stop', dir);
+    },
   };
 }
 

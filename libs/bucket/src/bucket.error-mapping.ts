@@ -7,7 +7,7 @@ import {
 import { operationFailed } from './bucket.messages';
 
 /** S3 error names (and Node network codes) and the stable code each maps to. */
-const CODE_BY_NAME: Readonly<Record<string, BucketErrorCode>> = {
+const CODE_BY_NAME: Readonly<Partial<Record<string, BucketErrorCode>>> = {
   NoSuchBucket: 'NoSuchBucket',
   NoSuchKey: 'NoSuchKey',
   BucketNotEmpty: 'BucketNotEmpty',

@@ -42,8 +42,9 @@ describe('BucketModule', () => {
   const env = { ...process.env };
   beforeEach(() => {
     // The integration run exports the test server's BUCKET_* keys: start from none.
-    for (const key of Object.keys(process.env))
-      if (/(^|_)BUCKET_/.test(key)) delete process.env[key];
+    process.env = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !/(^|_)BUCKET_/.test(key)),
+    );
   });
   afterEach(() => {
     process.env = { ...env };
@@ -151,8 +152,6 @@ describe('BucketModule', () => {
   });
 
   it('fails at boot when the environment lacks the required keys', async () => {
-    for (const key of Object.keys(process.env))
-      if (key.startsWith('BUCKET_')) delete process.env[key];
     await expect(
       Test.createTestingModule({ imports: [BucketModule.forRootAsync()] }).compile(),
     ).rejects.toThrow(

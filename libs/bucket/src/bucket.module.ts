@@ -58,14 +58,14 @@ export class BucketModule {
     const rawToken = getRawOptionsToken(name);
     const providers: Provider[] = [];
     const moduleImports = [...imports];
+    const factoryToken = options.useExisting ?? options.useClass;
     if (options.useFactory) {
       providers.push({
         provide: rawToken,
         useFactory: options.useFactory,
         inject: options.inject ?? [],
       });
-    } else if (options.useClass || options.useExisting) {
-      const factoryToken = options.useExisting ?? options.useClass!;
+    } else if (factoryToken) {
       if (options.useClass)
         providers.push({ provide: options.useClass, useClass: options.useClass });
       providers.push({

@@ -289,7 +289,7 @@ export function resolveBucketOptions(
     hostParts.useSsl !== values.useSsl
   ) {
     problems.push(
-      `useSsl (${envPrefix}BUCKET_USE_SSL) = ${String(values.useSsl)}: contradicts the scheme of host ${describeValue(values.host)}`,
+      `useSsl (${envPrefix}BUCKET_USE_SSL) = ${describeValue(values.useSsl)}: contradicts the scheme of host ${describeValue(values.host)}`,
     );
   }
   if (
@@ -298,7 +298,7 @@ export function resolveBucketOptions(
     hostParts.port !== values.port
   ) {
     problems.push(
-      `port (${envPrefix}BUCKET_PORT) = ${String(values.port)}: contradicts the port of host ${describeValue(values.host)}`,
+      `port (${envPrefix}BUCKET_PORT) = ${describeValue(values.port)}: contradicts the port of host ${describeValue(values.host)}`,
     );
   }
   if (problems.length > 0 || !hostParts) {

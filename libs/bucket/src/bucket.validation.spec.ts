@@ -51,7 +51,9 @@ describe('keyProblem', () => {
 
 describe('assertions', () => {
   it('throws InvalidBucketName naming the operation, the value and the rule', () => {
-    expect(() => assertValidBucketName('Bad_Name', 'createBucket')).toThrow(BucketError);
+    expect(() => {
+      assertValidBucketName('Bad_Name', 'createBucket');
+    }).toThrow(BucketError);
     try {
       assertValidBucketName('Bad_Name', 'createBucket');
     } catch (error) {
