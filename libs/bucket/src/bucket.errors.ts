@@ -10,6 +10,7 @@ export type BucketErrorCode =
   | 'InvalidBucketName'
   | 'InvalidKey'
   | 'InvalidRange'
+  | 'InvalidArgument'
   | 'AccessDenied'
   | 'ConnectionFailed'
   | 'Timeout'
@@ -78,7 +79,8 @@ export class BucketNotFoundError extends BucketError {}
 export class BucketConflictError extends BucketError {}
 
 /**
- * A bucket name, key or range breaks S3's rules (`InvalidBucketName`, `InvalidKey`, `InvalidRange`).
+ * A bucket name, key, range or other argument breaks a rule (`InvalidBucketName`, `InvalidKey`,
+ * `InvalidRange`, `InvalidArgument`).
  * Thrown before any network call, except for a range beyond the object's end.
  */
 export class BucketValidationError extends BucketError {}
@@ -106,6 +108,7 @@ const ERROR_CLASS_BY_CODE: Record<BucketErrorCode, typeof BucketError> = {
   InvalidBucketName: BucketValidationError,
   InvalidKey: BucketValidationError,
   InvalidRange: BucketValidationError,
+  InvalidArgument: BucketValidationError,
   AccessDenied: BucketAccessDeniedError,
   ConnectionFailed: BucketConnectionError,
   Timeout: BucketConnectionError,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { toBucketError } from './bucket.error-mapping';
+import type { BucketErrorCode } from './bucket.errors';
 import type { BucketService } from './bucket.service';
 import { getBucketServiceToken } from './bucket.tokens';
 
@@ -28,6 +29,8 @@ export interface BucketHealthCheckOptions {
  */
 @Injectable()
 export class BucketHealthIndicator {
+  private readonly services = new Map<string, BucketService>();
+
   constructor(
     private readonly healthIndicatorService: HealthIndicatorService,
     private readonly moduleRef: ModuleRef,
@@ -35,28 +38,57 @@ export class BucketHealthIndicator {
 
   /**
    * Probes the storage once. Up: `{ status: 'up', endpoint, latencyMs }`. Down: the same with the
-   * error `code` and a `message`. The credentials are never part of the result.
+   * error `code` (`Timeout` when the time limit ran out) and a `message`. The credentials are
+   * never part of the result.
+   *
+   * @throws Error when `timeoutMs` is not a positive number, or no instance has this `name`:
+   * mistakes in the code, not states of the storage
    */
   async isHealthy<const Key extends string>(
     key: Key,
     options: BucketHealthCheckOptions = {},
   ): Promise<HealthIndicatorResult<Key>> {
+    const { timeoutMs } = options;
+    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+      throw new RangeError(`timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`);
+    }
+    const service = this.serviceOf(options.name);
     const indicator = this.healthIndicatorService.check(key);
-    const service = this.moduleRef.get<BucketService>(getBucketServiceToken(options.name), {
-      strict: false,
-    });
     const started = performance.now();
     try {
-      const latencyMs = await service.probe(options.timeoutMs, options.bucket);
+      const latencyMs = await service.probe(
+        timeoutMs === undefined ? undefined : Math.ceil(timeoutMs),
+        options.bucket,
+      );
       return indicator.up({ endpoint: service.endpoint, latencyMs: Math.round(latencyMs) });
     } catch (error) {
       const { code, message } = toBucketError(error, { operation: 'health' });
       return indicator.down({
         endpoint: service.endpoint,
         latencyMs: Math.round(performance.now() - started),
-        code,
+        code: probeCode(code),
         message,
       });
     }
   }
+
+  /** The instance's service, looked up once. */
+  private serviceOf(name = ''): BucketService {
+    let service = this.services.get(name);
+    if (!service) {
+      service = this.moduleRef.get<BucketService>(getBucketServiceToken(name || undefined), {
+        strict: false,
+      });
+      this.services.set(name, service);
+    }
+    return service;
+  }
+}
+
+/**
+ * Nothing but the probe's own time limit can abort it; the SDK reports that abort as a plain
+ * `AbortError`, without the signal's `TimeoutError` reason, so it may come back as `Aborted`.
+ */
+function probeCode(code: BucketErrorCode): BucketErrorCode {
+  return code === 'Aborted' ? 'Timeout' : code;
 }

@@ -14,6 +14,7 @@ const EXPLANATION: Record<BucketErrorCode, string> = {
   InvalidBucketName: 'the bucket name is invalid',
   InvalidKey: 'the key is invalid',
   InvalidRange: 'the byte range is invalid or not satisfiable',
+  InvalidArgument: 'an argument is invalid',
   AccessDenied: 'access denied: check the access key, the secret and the permissions',
   ConnectionFailed: 'the storage server could not be reached',
   Timeout: 'the storage server did not answer in time',

@@ -64,6 +64,23 @@ export interface BucketModuleOptions {
   /** The size of the HTTP socket pool. Default: 50. Env: `BUCKET_MAX_SOCKETS`. */
   maxSockets?: number;
   /**
+   * Uploads larger than this, and streams of unknown length, go in parts (multipart upload).
+   * Default: 16 MiB. Env: `BUCKET_MULTIPART_THRESHOLD_BYTES`.
+   */
+  multipartThresholdBytes?: number;
+  /**
+   * The size of each part of a multipart upload and of each ranged GET of a parallel download.
+   * At least 5 MiB (S3's minimum part). Default: 8 MiB. Env: `BUCKET_PART_SIZE_BYTES`.
+   */
+  partSizeBytes?: number;
+  /** Parts uploaded at once by one upload. Default: 4. Env: `BUCKET_UPLOAD_CONCURRENCY`. */
+  uploadConcurrency?: number;
+  /**
+   * Ranged GETs in flight at once for one download above `partSizeBytes`. Default: 8.
+   * Env: `BUCKET_DOWNLOAD_CONCURRENCY`.
+   */
+  downloadConcurrency?: number;
+  /**
    * When the SDK adds checksums to requests. Default: `WHEN_REQUIRED`, because Ceph RGW and
    * other S3-compatible servers reject the SDK's aws-chunked trailing checksums with HTTP 411.
    * Env: `BUCKET_REQUEST_CHECKSUM_CALCULATION`.
@@ -87,6 +104,8 @@ export interface ResolvedBucketOptions extends Required<Omit<BucketModuleOptions
   endpoint: string;
 }
 
+const MIB = 1024 * 1024;
+
 /** The default of every optional field. `port` and `useSsl` are derived from `host`. */
 export const BUCKET_OPTION_DEFAULTS = {
   signatureVersion: 's3v4',
@@ -99,6 +118,10 @@ export const BUCKET_OPTION_DEFAULTS = {
   requestTimeoutMs: 30_000,
   maxAttempts: 3,
   maxSockets: 50,
+  multipartThresholdBytes: 16 * MIB,
+  partSizeBytes: 8 * MIB,
+  uploadConcurrency: 4,
+  downloadConcurrency: 8,
   requestChecksumCalculation: 'WHEN_REQUIRED',
   responseChecksumValidation: 'WHEN_REQUIRED',
 } as const satisfies Partial<BucketModuleOptions>;
@@ -178,6 +201,30 @@ export const BUCKET_OPTION_SPECS: Record<keyof BucketModuleOptions, OptionSpec> 
   maxSockets: {
     env: 'BUCKET_MAX_SOCKETS',
     parse: parseInteger(1, 10_000, 'must be an integer from 1 to 10000'),
+  },
+  multipartThresholdBytes: {
+    env: 'BUCKET_MULTIPART_THRESHOLD_BYTES',
+    parse: parseInteger(
+      5 * MIB,
+      5 * 1024 * MIB,
+      'must be a whole number of bytes from 5 MiB to 5 GiB',
+    ),
+  },
+  partSizeBytes: {
+    env: 'BUCKET_PART_SIZE_BYTES',
+    parse: parseInteger(
+      5 * MIB,
+      5 * 1024 * MIB,
+      'must be a whole number of bytes from 5 MiB to 5 GiB',
+    ),
+  },
+  uploadConcurrency: {
+    env: 'BUCKET_UPLOAD_CONCURRENCY',
+    parse: parseInteger(1, 64, 'must be an integer from 1 to 64'),
+  },
+  downloadConcurrency: {
+    env: 'BUCKET_DOWNLOAD_CONCURRENCY',
+    parse: parseInteger(1, 64, 'must be an integer from 1 to 64'),
   },
   requestChecksumCalculation: {
     env: 'BUCKET_REQUEST_CHECKSUM_CALCULATION',

@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
@@ -9,10 +10,9 @@ import {
   PutObjectCommand,
   S3Client,
   paginateListBuckets,
-  paginateListObjectsV2,
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { lookup as lookupContentType } from 'mime-types';
 import { createReadStream } from 'node:fs';
@@ -20,11 +20,17 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import { bucketErrorCodeOf, toBucketError } from './bucket.error-mapping';
-import { BucketError, type BucketErrorContext } from './bucket.errors';
+import { BucketError, createBucketError, type BucketErrorContext } from './bucket.errors';
 import * as messages from './bucket.messages';
 import type { ResolvedBucketOptions } from './bucket.options';
 import type {
   BucketFileInfo,
+  CopyFileOptions,
+  DeleteBucketOptions,
+  DeleteFilesResult,
+  ListFilesOptions,
+  ListedFile,
+  PresignedUrlOptions,
   DownloadFileOptions,
   DownloadFileResult,
   GetObjectOptions,
@@ -35,14 +41,22 @@ import type {
   UploadFileOptions,
   UploadFileResult,
 } from './bucket.types';
-import { assertValidBucketName, assertValidKey, toRangeHeader } from './bucket.validation';
-import { checkDestinationFile, checkSourceFile, writeFileAtomically } from './local-files';
+import {
+  assertOptionalInteger,
+  assertTransferOptions,
+  assertValidBucketName,
+  assertValidKey,
+  toRangeHeader,
+} from './bucket.validation';
+import { deleteInBatches } from './operations/batch-delete';
+import { listingPages } from './operations/listing';
+import { abortAllMultipartUploads } from './operations/multipart-cleanup';
+import { checkDestinationFile, checkSourceFile, withTemporaryFile } from './local-files';
+import { downloadToFile } from './transfers/download';
+import { uploadBody, type UploadPlan } from './transfers/upload';
 
 /** Where the service stands with its server. */
 type ConnectionState = 'never' | 'connected' | 'lost' | 'disconnected';
-
-/** Files above this size are uploaded in parts through `@aws-sdk/lib-storage`. */
-const MULTIPART_THRESHOLD_BYTES = 16 * 1024 * 1024;
 
 /** Strips the quotes S3 puts around ETags. */
 function unquote(etag: string | undefined): string | undefined {
@@ -196,12 +210,15 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Deletes an empty bucket.
+   * Deletes a bucket. With `{ force: true }` it first deletes every object and aborts every
+   * unfinished multipart upload; otherwise the bucket must be empty.
    * @throws BucketError `NoSuchBucket`, `BucketNotEmpty`
    */
-  async deleteBucket(name: string): Promise<void> {
-    assertValidBucketName(name, 'deleteBucket');
-    await this.run({ operation: 'deleteBucket', bucket: name }, async () => {
+  async deleteBucket(name: string, options: DeleteBucketOptions = {}): Promise<void> {
+    const operation = 'deleteBucket';
+    assertValidBucketName(name, operation);
+    await this.run({ operation, bucket: name }, async () => {
+      if (options.force) await this.emptyBucket(name);
       await this.client.send(new DeleteBucketCommand({ Bucket: name }));
     });
   }
@@ -222,6 +239,7 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     assertValidBucketName(bucket, operation);
     assertValidKey(key, operation, bucket);
     const context = { operation, bucket, key };
+    assertTransferOptions(options, context);
     const size = await checkSourceFile(filePath, context);
     const contentType =
       options.contentType ?? (lookupContentType(filePath) || 'application/octet-stream');
@@ -236,7 +254,7 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
       async () => {
         const body = createReadStream(filePath);
         try {
-          const etag = await this.sendBody(params, body, size, options.signal);
+          const etag = await uploadBody(this.client, params, body, this.uploadPlan(size, options));
           return { bucket, key, size, etag };
         } finally {
           body.destroy();
@@ -262,6 +280,7 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     const operation = 'putObject';
     assertValidBucketName(bucket, operation);
     assertValidKey(key, operation, bucket);
+    assertTransferOptions(options, { operation, bucket, key });
     const params = {
       Bucket: bucket,
       Key: key,
@@ -271,7 +290,7 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     const size = body instanceof Readable ? options.contentLength : Buffer.byteLength(body);
     const etag = await this.run(
       { operation, bucket, key },
-      () => this.sendBody(params, body, size, options.signal),
+      () => uploadBody(this.client, params, body, this.uploadPlan(size, options)),
       // A stream is consumed by the first attempt: it cannot be sent again.
       { signal: options.signal, repeatable: !(body instanceof Readable) },
     );
@@ -350,18 +369,19 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     assertValidBucketName(bucket, operation);
     assertValidKey(key, operation, bucket);
     const context = { operation, bucket, key };
+    assertTransferOptions(options, context);
     await checkDestinationFile(destinationPath, context);
     return this.run(
       context,
       async () => {
-        const output = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
-          abortSignal: options.signal,
-        });
-        const size = await writeFileAtomically(
-          output.Body as Readable,
-          destinationPath,
-          output.ContentLength,
-          context,
+        const plan = {
+          partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,
+          concurrency: options.concurrency ?? this.options.downloadConcurrency,
+          signal: options.signal,
+          onProgress: options.onProgress,
+        };
+        const size = await withTemporaryFile(destinationPath, (file) =>
+          downloadToFile(this.client, context, file, plan),
         );
         return { bucket, key, path: destinationPath, size };
       },
@@ -387,15 +407,195 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     assertValidBucketName(bucket, 'getBucketFiles');
     return this.run({ operation: 'getBucketFiles', bucket }, async () => {
       const keys: string[] = [];
-      for await (const page of paginateListObjectsV2(
-        { client: this.client },
-        { Bucket: bucket, Prefix: prefix },
-      )) {
-        for (const object of page.Contents ?? [])
-          if (object.Key !== undefined) keys.push(object.Key);
+      for await (const page of listingPages(this.client, { bucket, prefix })) {
+        for (const file of page.files) keys.push(file.key);
       }
       return keys;
     });
+  }
+
+  /**
+   * The objects of a bucket as an async iterator that fetches pages lazily, as the loop asks
+   * for them: `for await (const file of bucket.listFiles('media', { prefix: 'photos/' }))`.
+   * Keys come in S3's order (lexicographic by UTF-8 bytes).
+   *
+   * @throws BucketError `NoSuchBucket`, on the first iteration
+   */
+  async *listFiles(
+    bucket: string,
+    options: ListFilesOptions = {},
+  ): AsyncGenerator<ListedFile, void, undefined> {
+    const context = { operation: 'listFiles', bucket };
+    assertValidBucketName(bucket, context.operation);
+    assertOptionalInteger(options.pageSize, 'pageSize', 1, 1000, context);
+    const started = performance.now();
+    if (this.state !== 'connected') await this.connectFor(context);
+    const pages = listingPages(this.client, { bucket, ...options });
+    try {
+      for (;;) {
+        const next = await pages.next();
+        if (next.done) break;
+        yield* next.value.files;
+      }
+    } catch (error) {
+      throw this.failed(context, started, error);
+    }
+    this.logOutcome(context, started, 'ok');
+  }
+
+  /**
+   * The common prefixes ("folders") directly under `prefix`, grouped by `delimiter` (default
+   * `/`), following pagination: `listFolders('media', { prefix: 'photos/' })` gives
+   * `['photos/2023/', 'photos/2024/']`.
+   *
+   * @throws BucketError `NoSuchBucket`
+   */
+  async listFolders(
+    bucket: string,
+    options: { prefix?: string; delimiter?: string } = {},
+  ): Promise<string[]> {
+    assertValidBucketName(bucket, 'listFolders');
+    return this.run({ operation: 'listFolders', bucket }, async () => {
+      const prefixes: string[] = [];
+      const query = { bucket, prefix: options.prefix, delimiter: options.delimiter ?? '/' };
+      for await (const page of listingPages(this.client, query)) prefixes.push(...page.prefixes);
+      return prefixes;
+    });
+  }
+
+  /**
+   * Deletes many objects, in batches of at most 1,000 keys a request, and reports the keys that
+   * the server refused instead of stopping at the first. Every key is checked before any request.
+   *
+   * @throws BucketError `InvalidKey` (before any request), `NoSuchBucket`
+   */
+  async deleteFiles(
+    bucket: string,
+    keys: readonly string[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<DeleteFilesResult> {
+    const operation = 'deleteFiles';
+    assertValidBucketName(bucket, operation);
+    for (const key of keys) assertValidKey(key, operation, bucket);
+    if (keys.length === 0) return { deleted: [], failed: [] };
+    return this.run(
+      { operation, bucket },
+      () => deleteInBatches(this.client, bucket, keys, options.signal),
+      { signal: options.signal },
+    );
+  }
+
+  /**
+   * Copies an object on the server (no bytes go through this process), with its metadata unless
+   * `metadata` is given. Objects up to 5 GiB.
+   *
+   * @throws BucketError `NoSuchBucket`, `NoSuchKey`
+   */
+  async copyFile(
+    sourceBucket: string,
+    sourceKey: string,
+    destinationBucket: string,
+    destinationKey: string,
+    options: CopyFileOptions = {},
+  ): Promise<PutObjectResult> {
+    const operation = 'copyFile';
+    assertValidBucketName(sourceBucket, operation);
+    assertValidKey(sourceKey, operation, sourceBucket);
+    assertValidBucketName(destinationBucket, operation);
+    assertValidKey(destinationKey, operation, destinationBucket);
+    const context = { operation, bucket: sourceBucket, key: sourceKey };
+    return this.run(context, async () => {
+      const replace = options.metadata !== undefined || options.contentType !== undefined;
+      const output = await this.client.send(
+        new CopyObjectCommand({
+          Bucket: destinationBucket,
+          Key: destinationKey,
+          CopySource: `${sourceBucket}/${sourceKey.split('/').map(encodeURIComponent).join('/')}`,
+          ...(replace
+            ? {
+                MetadataDirective: 'REPLACE',
+                Metadata: options.metadata,
+                ContentType: options.contentType,
+              }
+            : {}),
+        }),
+      );
+      return {
+        bucket: destinationBucket,
+        key: destinationKey,
+        etag: unquote(output.CopyObjectResult?.ETag),
+      };
+    });
+  }
+
+  /**
+   * Moves an object: a server-side copy, then the source's deletion. Moving an object onto
+   * itself does nothing.
+   *
+   * @throws BucketError `NoSuchBucket`, `NoSuchKey`
+   */
+  async moveFile(
+    sourceBucket: string,
+    sourceKey: string,
+    destinationBucket: string,
+    destinationKey: string,
+    options: CopyFileOptions = {},
+  ): Promise<PutObjectResult> {
+    if (
+      sourceBucket === destinationBucket &&
+      sourceKey === destinationKey &&
+      !options.metadata &&
+      !options.contentType
+    ) {
+      const info = await this.getBucketFile(sourceBucket, sourceKey);
+      return { bucket: sourceBucket, key: sourceKey, etag: info.etag };
+    }
+    const result = await this.copyFile(
+      sourceBucket,
+      sourceKey,
+      destinationBucket,
+      destinationKey,
+      options,
+    );
+    await this.deleteFile(sourceBucket, sourceKey);
+    return result;
+  }
+
+  /**
+   * A URL that lets a client without credentials download (`GET`) or upload (`PUT`) one object
+   * until it expires, with plain HTTP. Signed locally: no request is made.
+   */
+  async getPresignedUrl(
+    bucket: string,
+    key: string,
+    options: PresignedUrlOptions = {},
+  ): Promise<string> {
+    const operation = 'getPresignedUrl';
+    assertValidBucketName(bucket, operation);
+    assertValidKey(key, operation, bucket);
+    const context = { operation, bucket, key };
+    assertOptionalInteger(options.expiresIn, 'expiresIn', 1, 604_800, context);
+    const method: string = options.method ?? 'GET';
+    if (method !== 'GET' && method !== 'PUT') {
+      throw createBucketError(
+        'InvalidArgument',
+        messages.operationFailed(
+          'InvalidArgument',
+          context,
+          `method = ${JSON.stringify(method)}: must be GET or PUT`,
+        ),
+        context,
+      );
+    }
+    const command =
+      method === 'GET'
+        ? new GetObjectCommand({ Bucket: bucket, Key: key })
+        : new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: options.contentType });
+    try {
+      return await getSignedUrl(this.client, command, { expiresIn: options.expiresIn ?? 900 });
+    } catch (error) {
+      throw toBucketError(error, context);
+    }
   }
 
   /**
@@ -437,39 +637,40 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     return { name: this.name, endpoint: this.endpoint, state: this.state };
   }
 
-  /**
-   * Sends a body in one PutObject when its size is known and small, else in parts through
-   * lib-storage's `Upload`, which aborts the multipart upload on failure or abort.
-   *
-   * @returns the ETag, without quotes
-   */
-  private async sendBody(
-    params: { Bucket: string; Key: string; ContentType: string; Metadata?: Record<string, string> },
-    body: ObjectBody,
-    size: number | undefined,
-    signal: AbortSignal | undefined,
-  ): Promise<string | undefined> {
-    if (size !== undefined && size <= MULTIPART_THRESHOLD_BYTES) {
-      const output = await this.client.send(
-        new PutObjectCommand({ ...params, Body: body, ContentLength: size }),
-        { abortSignal: signal },
+  /** The upload plan of a call: its options over the module's defaults. */
+  private uploadPlan(size: number | undefined, options: PutObjectOptions): UploadPlan {
+    return {
+      size,
+      multipartThresholdBytes: this.options.multipartThresholdBytes,
+      partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,
+      concurrency: options.concurrency ?? this.options.uploadConcurrency,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    };
+  }
+
+  /** Deletes every object and aborts every unfinished multipart upload of a bucket. */
+  private async emptyBucket(bucket: string): Promise<void> {
+    for await (const page of listingPages(this.client, { bucket })) {
+      const result = await deleteInBatches(
+        this.client,
+        bucket,
+        page.files.map((f) => f.key),
       );
-      return unquote(output.ETag);
+      const failure = result.failed.at(0);
+      if (failure) {
+        throw createBucketError(
+          failure.code,
+          messages.operationFailed(
+            failure.code,
+            { operation: 'deleteBucket', bucket, key: failure.key },
+            failure.message,
+          ),
+          { operation: 'deleteBucket', bucket, key: failure.key },
+        );
+      }
     }
-    const upload = new Upload({
-      client: this.client,
-      params: { ...params, Body: body },
-      leavePartsOnError: false,
-    });
-    const abort = () => void upload.abort();
-    signal?.addEventListener('abort', abort, { once: true });
-    try {
-      if (signal?.aborted) await upload.abort();
-      const output = await upload.done();
-      return unquote(output.ETag);
-    } finally {
-      signal?.removeEventListener('abort', abort);
-    }
+    await abortAllMultipartUploads(this.client, bucket);
   }
 
   /** Whether a bucket exists, from a `HeadBucket`; a 403 (someone else's bucket) counts as existing. */
@@ -553,11 +754,16 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
       this.logOutcome(context, started, 'ok');
       return result;
     } catch (error) {
-      const bucketError = toBucketError(error, context);
-      if (this.isConnectionLoss(bucketError) && this.state === 'connected') this.state = 'lost';
-      this.logOutcome(context, started, bucketError.code);
-      throw bucketError;
+      throw this.failed(context, started, error);
     }
+  }
+
+  /** Maps a failure to a `BucketError`, notes a lost connection, and logs the outcome. */
+  private failed(context: BucketErrorContext, started: number, error: unknown): BucketError {
+    const bucketError = toBucketError(error, context);
+    if (this.isConnectionLoss(bucketError) && this.state === 'connected') this.state = 'lost';
+    this.logOutcome(context, started, bucketError.code);
+    return bucketError;
   }
 
   private logOutcome(

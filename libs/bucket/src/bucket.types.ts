@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { BucketErrorCode } from './bucket.errors';
 import type { ByteRange } from './bucket.validation';
 
 /** What `getBucketFile` returns: an object's key and metadata, from a `HeadObject`. */
@@ -17,8 +18,26 @@ export interface BucketFileInfo {
   metadata: Record<string, string>;
 }
 
+/** Progress of a transfer, reported through `onProgress`. */
+export interface TransferProgress {
+  /** Bytes transferred so far; only grows. */
+  loaded: number;
+  /** The total size in bytes, when known. */
+  total?: number;
+}
+
+/** Tuning and progress, common to the transfers that may go in parts. */
+export interface TransferOptions {
+  /** Called as bytes are transferred; the last call has `loaded === total`. */
+  onProgress?: (progress: TransferProgress) => void;
+  /** Part size in bytes, at least 5 MiB. Default: the module's `partSizeBytes` (8 MiB). */
+  partSizeBytes?: number;
+  /** Parts in flight at once. Default: the module's `uploadConcurrency` or `downloadConcurrency`. */
+  concurrency?: number;
+}
+
 /** Options of `uploadFile`. */
-export interface UploadFileOptions {
+export interface UploadFileOptions extends TransferOptions {
   /** The Content-Type to store. Default: guessed from the file's extension, else `application/octet-stream`. */
   contentType?: string;
   /** User metadata to store (`x-amz-meta-*`). */
@@ -40,7 +59,7 @@ export interface UploadFileResult {
 }
 
 /** Options of `downloadFile`. */
-export interface DownloadFileOptions {
+export interface DownloadFileOptions extends TransferOptions {
   /** Aborts the download; nothing is left at the destination. */
   signal?: AbortSignal;
 }
@@ -61,7 +80,7 @@ export interface DownloadFileResult {
 export type ObjectBody = Buffer | Uint8Array | string | Readable;
 
 /** Options of `putObject`. */
-export interface PutObjectOptions {
+export interface PutObjectOptions extends TransferOptions {
   /** The Content-Type to store. Default: `application/octet-stream`. */
   contentType?: string;
   /** User metadata to store (`x-amz-meta-*`). */
@@ -108,4 +127,61 @@ export interface GetObjectResult {
   lastModified: Date;
   /** The user metadata, with lowercase names. */
   metadata: Record<string, string>;
+}
+
+/** One object of a listing. */
+export interface ListedFile {
+  /** The object's key. */
+  key: string;
+  /** The size in bytes. */
+  size: number;
+  /** When the object was last written. */
+  lastModified: Date;
+  /** The entity tag, without quotes. */
+  etag: string;
+}
+
+/** Options of `listFiles`. */
+export interface ListFilesOptions {
+  /** Only keys that begin with this. */
+  prefix?: string;
+  /**
+   * Group keys by this character (usually `/`): keys that contain it after the prefix are not
+   * listed (see `listFolders` for the groups).
+   */
+  delimiter?: string;
+  /** Keys per request, from 1 to 1,000. Default: 1,000. */
+  pageSize?: number;
+}
+
+/** What `deleteFiles` returns. */
+export interface DeleteFilesResult {
+  /** Keys deleted (or that did not exist, as S3 counts them). */
+  deleted: string[];
+  /** Keys the server refused, each with the code and the server's message. */
+  failed: { key: string; code: BucketErrorCode; message: string }[];
+}
+
+/** Options of `deleteBucket`. */
+export interface DeleteBucketOptions {
+  /** Delete every object and abort every unfinished multipart upload first. Default: `false`. */
+  force?: boolean;
+}
+
+/** Options of `copyFile` and `moveFile`. */
+export interface CopyFileOptions {
+  /** Replace the metadata and content type instead of copying them from the source. */
+  metadata?: Record<string, string>;
+  /** With `metadata`: the new Content-Type. */
+  contentType?: string;
+}
+
+/** Options of `getPresignedUrl`. */
+export interface PresignedUrlOptions {
+  /** `GET` to download, `PUT` to upload. Default: `GET`. */
+  method?: 'GET' | 'PUT';
+  /** Seconds until the URL expires, from 1 to 604,800 (7 days). Default: 900. */
+  expiresIn?: number;
+  /** For `PUT`: the Content-Type the uploader must send. */
+  contentType?: string;
 }

@@ -1,4 +1,4 @@
-import { createBucketError } from './bucket.errors';
+import { createBucketError, type BucketErrorContext } from './bucket.errors';
 import { operationFailed } from './bucket.messages';
 
 /** The longest key S3 accepts, in UTF-8 bytes. */
@@ -133,4 +133,43 @@ export function toRangeHeader(
   if (end !== undefined && (!Number.isSafeInteger(end) || end < start))
     throw fail('end must be a whole number of at least start');
   return `bytes=${start}-${end ?? ''}`;
+}
+
+/**
+ * Throws `InvalidArgument` unless `value` is undefined or a whole number within the bounds.
+ * @internal
+ */
+export function assertOptionalInteger(
+  value: unknown,
+  name: string,
+  min: number,
+  max: number,
+  context: BucketErrorContext,
+): void {
+  if (value === undefined) return;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max)
+    return;
+  throw createBucketError(
+    'InvalidArgument',
+    operationFailed(
+      'InvalidArgument',
+      context,
+      `${name} = ${describeValue(value)}: must be a whole number from ${min} to ${max}`,
+    ),
+    context,
+  );
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * Checks the per-call tuning of a transfer: part size from 5 MiB to 5 GiB, concurrency from 1 to 64.
+ * @internal
+ */
+export function assertTransferOptions(
+  options: { partSizeBytes?: unknown; concurrency?: unknown },
+  context: BucketErrorContext,
+): void {
+  assertOptionalInteger(options.partSizeBytes, 'partSizeBytes', 5 * MIB, 5 * 1024 * MIB, context);
+  assertOptionalInteger(options.concurrency, 'concurrency', 1, 64, context);
 }

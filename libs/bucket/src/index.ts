@@ -32,6 +32,14 @@ export { getBucketClientToken, getBucketServiceToken } from './bucket.tokens';
 export { MAX_KEY_BYTES, bucketNameProblem, keyProblem, type ByteRange } from './bucket.validation';
 export type {
   BucketFileInfo,
+  CopyFileOptions,
+  DeleteBucketOptions,
+  DeleteFilesResult,
+  ListFilesOptions,
+  ListedFile,
+  PresignedUrlOptions,
+  TransferOptions,
+  TransferProgress,
   DownloadFileOptions,
   DownloadFileResult,
   GetObjectOptions,

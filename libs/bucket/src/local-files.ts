@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { constants, createWriteStream } from 'node:fs';
-import { access, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -64,6 +64,35 @@ export async function checkDestinationFile(
 }
 
 /**
+ * Fills a temporary file beside `path` (in the same folder, so the rename is atomic), then
+ * renames it into place. On any failure the temporary file is removed and an existing file at
+ * `path` is untouched.
+ *
+ * @param fill - writes the content; returns the number of bytes written
+ * @returns what `fill` returned
+ */
+export async function withTemporaryFile(
+  path: string,
+  fill: (file: FileHandle) => Promise<number>,
+): Promise<number> {
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${randomBytes(6).toString('hex')}.part`,
+  );
+  const file = await open(temporary, 'wx');
+  try {
+    const size = await fill(file);
+    await file.close();
+    await rename(temporary, path);
+    return size;
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
  * Writes a stream to a temporary file beside `path`, checks its length, then renames it into
  * place. On any failure the temporary file is removed and an existing file at `path` is untouched.
  *
@@ -75,25 +104,25 @@ export async function writeFileAtomically(
   expectedBytes: number | undefined,
   context: BucketErrorContext,
 ): Promise<number> {
-  const temporary = join(
-    dirname(path),
-    `.${basename(path)}.${randomBytes(6).toString('hex')}.part`,
-  );
   try {
-    await pipeline(body, createWriteStream(temporary, { flags: 'wx' }));
-    const { size } = await stat(temporary);
-    if (expectedBytes !== undefined && size !== expectedBytes) {
-      throw createBucketError(
-        'ConnectionFailed',
-        operationFailed('ConnectionFailed', context, `received ${size} of ${expectedBytes} bytes`),
-        context,
-      );
-    }
-    await rename(temporary, path);
-    return size;
+    return await withTemporaryFile(path, async (file) => {
+      await pipeline(body, file.createWriteStream({ autoClose: false }));
+      const { size } = await file.stat();
+      if (expectedBytes !== undefined && size !== expectedBytes) {
+        throw createBucketError(
+          'ConnectionFailed',
+          operationFailed(
+            'ConnectionFailed',
+            context,
+            `received ${size} of ${expectedBytes} bytes`,
+          ),
+          context,
+        );
+      }
+      return size;
+    });
   } catch (error) {
     body.destroy();
-    await unlink(temporary).catch(() => undefined);
     throw error;
   }
 }

@@ -1,0 +1,155 @@
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createBucketError, type BucketErrorContext } from '../bucket.errors';
+import { bucketErrorCodeOf } from '../bucket.error-mapping';
+import { operationFailed } from '../bucket.messages';
+import type { TransferProgress } from '../bucket.types';
+import { abortErrorOf } from './abort';
+
+/** How to fetch one object. @internal */
+export interface DownloadPlan {
+  partSizeBytes: number;
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+/** Where and what to fetch. @internal */
+export interface DownloadTarget extends BucketErrorContext {
+  bucket: string;
+  key: string;
+}
+
+/** Writes a response body at its offset in the file; returns the number of bytes written. */
+async function writeAt(
+  file: FileHandle,
+  body: Readable,
+  offset: number,
+  progress: () => void,
+  count: (n: number) => void,
+): Promise<number> {
+  let position = offset;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    let written = 0;
+    while (written < chunk.length) {
+      const { bytesWritten } = await file.write(
+        chunk,
+        written,
+        chunk.length - written,
+        position + written,
+      );
+      written += bytesWritten;
+    }
+    position += chunk.length;
+    count(chunk.length);
+    progress();
+  }
+  return position - offset;
+}
+
+function truncated(context: BucketErrorContext, received: number, expected: number) {
+  return createBucketError(
+    'ConnectionFailed',
+    operationFailed('ConnectionFailed', context, `received ${received} of ${expected} bytes`),
+    context,
+  );
+}
+
+/**
+ * Fetches an object into an open file. The first request asks for the first part; when the
+ * object is larger, the rest comes in parallel ranged GETs pinned to the first answer's ETag
+ * (`If-Match`), so that an object replaced meanwhile cannot be stitched from two versions.
+ * Any failure stops every request in flight.
+ *
+ * @returns the object's size, verified against the bytes written
+ * @internal
+ */
+export async function downloadToFile(
+  client: S3Client,
+  target: DownloadTarget,
+  file: FileHandle,
+  plan: DownloadPlan,
+): Promise<number> {
+  try {
+    return await fetchInto(client, target, file, plan);
+  } catch (error) {
+    // An abort surfaces as whatever the cut stream threw: report it as the abort it is.
+    if (plan.signal?.aborted) throw abortErrorOf(plan.signal);
+    throw error;
+  }
+}
+
+async function fetchInto(
+  client: S3Client,
+  target: DownloadTarget,
+  file: FileHandle,
+  plan: DownloadPlan,
+): Promise<number> {
+  const { bucket, key } = target;
+  const { partSizeBytes, onProgress } = plan;
+  const stop = new AbortController();
+  const signal = plan.signal ? AbortSignal.any([plan.signal, stop.signal]) : stop.signal;
+  let first: GetObjectCommandOutput;
+  try {
+    first = await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${partSizeBytes - 1}` }),
+      { abortSignal: signal },
+    );
+  } catch (error) {
+    // A range on an empty object is unsatisfiable (416): fetch it whole.
+    if (bucketErrorCodeOf(error, target) !== 'InvalidRange') throw error;
+    first = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: signal,
+    });
+  }
+  const firstLength = first.ContentLength ?? 0;
+  const size = first.ContentRange ? Number(first.ContentRange.split('/')[1]) : firstLength;
+  let loaded = 0;
+  const count = (n: number) => {
+    loaded += n;
+  };
+  const progress = () => onProgress?.({ loaded, total: size });
+  const received = await writeAt(file, first.Body as Readable, 0, progress, count);
+  if (received !== firstLength) throw truncated(target, received, firstLength);
+  if (size <= firstLength) {
+    progress();
+    return received;
+  }
+
+  let nextOffset = firstLength;
+  const fetchPart = async (offset: number) => {
+    const end = Math.min(offset + partSizeBytes, size) - 1;
+    const part = await client.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Range: `bytes=${offset}-${end}`,
+        IfMatch: first.ETag,
+      }),
+      { abortSignal: signal },
+    );
+    const bytes = await writeAt(file, part.Body as Readable, offset, progress, count);
+    if (bytes !== end - offset + 1) throw truncated(target, bytes, end - offset + 1);
+  };
+  const worker = async () => {
+    while (nextOffset < size && !signal.aborted) {
+      const offset = nextOffset;
+      nextOffset += partSizeBytes;
+      await fetchPart(offset);
+    }
+  };
+  let firstFailure: { error: unknown } | undefined;
+  const workers = Array.from(
+    { length: Math.min(plan.concurrency, Math.ceil((size - firstLength) / partSizeBytes)) },
+    () =>
+      worker().catch((error: unknown) => {
+        stop.abort(error);
+        throw error;
+      }),
+  );
+  await Promise.all(workers);
+  if (firstFailure) throw firstFailure.error;
+  if (loaded !== size) throw truncated(target, loaded, size);
+  return size;
+}

@@ -1,0 +1,91 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
+import type { ObjectBody, TransferProgress } from '../bucket.types';
+import { abortErrorOf, throwIfAborted } from './abort';
+
+/** The object's attributes, as S3 names them. @internal */
+export interface UploadParams {
+  Bucket: string;
+  Key: string;
+  ContentType: string;
+  Metadata?: Record<string, string>;
+}
+
+/** How to send one body. @internal */
+export interface UploadPlan {
+  /** The body's size when known. */
+  size: number | undefined;
+  /** At or below this known size, one PutObject; above, or unknown, a multipart upload. */
+  multipartThresholdBytes: number;
+  partSizeBytes: number;
+  concurrency: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+function unquote(etag: string | undefined): string | undefined {
+  return etag?.replace(/^"(.*)"$/, '$1');
+}
+
+/**
+ * Sends a body: one PutObject when its size is known and at most the threshold, else a
+ * multipart upload through lib-storage's `Upload`.
+ *
+ * An abort destroys the body stream rather than calling `Upload.abort()`: lib-storage then
+ * waits for the parts in flight and aborts the multipart upload on the server *before* the
+ * promise rejects, so that no upload is left behind when the caller sees the error.
+ *
+ * @returns the ETag, without quotes
+ * @internal
+ */
+export async function uploadBody(
+  client: S3Client,
+  params: UploadParams,
+  body: ObjectBody,
+  plan: UploadPlan,
+): Promise<string | undefined> {
+  const { size, signal, onProgress } = plan;
+  throwIfAborted(signal);
+  if (size !== undefined && size <= plan.multipartThresholdBytes) {
+    const output = await client.send(
+      new PutObjectCommand({ ...params, Body: body, ContentLength: size }),
+      { abortSignal: signal },
+    );
+    onProgress?.({ loaded: size, total: size });
+    return unquote(output.ETag);
+  }
+
+  const source = body instanceof Readable ? body : Readable.from([Buffer.from(body)]);
+  const upload = new Upload({
+    client,
+    params: { ...params, Body: source, ...(size === undefined ? {} : { ContentLength: size }) },
+    partSize: plan.partSizeBytes,
+    queueSize: plan.concurrency,
+    leavePartsOnError: false,
+  });
+  if (onProgress) {
+    let reported = -1;
+    upload.on('httpUploadProgress', ({ loaded }) => {
+      // lib-storage reports per part; parts finish out of order, the total only grows.
+      if (loaded !== undefined && loaded > reported) {
+        reported = loaded;
+        onProgress({ loaded, total: size });
+      }
+    });
+  }
+  const abort = () => {
+    if (signal) source.destroy(abortErrorOf(signal));
+  };
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const output = await upload.done();
+    return unquote(output.ETag);
+  } catch (error) {
+    // lib-storage rethrows the stream's error; report the abort as an abort.
+    if (signal?.aborted) throw abortErrorOf(signal);
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', abort);
+  }
+}
