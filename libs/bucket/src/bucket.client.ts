@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { ResolvedBucketOptions } from './bucket.options';
@@ -15,7 +16,9 @@ export function createS3Client(options: ResolvedBucketOptions): S3Client {
     region: options.region,
     forcePathStyle: options.forcePathStyle,
     credentials: { accessKeyId: options.user, secretAccessKey: options.password },
-    maxAttempts: options.maxAttempts,
+    retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts, (attempt) =>
+      backoffDelay(options.retryBaseDelayMs, attempt),
+    ),
     requestChecksumCalculation: options.requestChecksumCalculation,
     responseChecksumValidation: options.responseChecksumValidation,
     requestHandler: {
@@ -28,4 +31,17 @@ export function createS3Client(options: ResolvedBucketOptions): S3Client {
       httpsAgent: options.useSsl ? new HttpsAgent(agentOptions) : undefined,
     },
   });
+}
+
+/** The longest wait between two attempts. */
+const MAX_BACKOFF_MS = 20_000;
+
+/**
+ * Exponential backoff with "equal jitter": half of `base * 2^attempt` for sure, half at random,
+ * so that clients that failed together do not retry together.
+ * @internal
+ */
+export function backoffDelay(baseMs: number, attempt: number): number {
+  const ceiling = Math.min(baseMs * 2 ** attempt, MAX_BACKOFF_MS);
+  return ceiling / 2 + Math.random() * (ceiling / 2);
 }

@@ -59,6 +59,16 @@ describe('bucketErrorCodeOf', () => {
     );
   });
 
+  it('maps an abort whose timeout reason was reduced to text (another realm) to Timeout', () => {
+    const flattened = Object.assign(
+      new Error('TimeoutError: The operation was aborted due to timeout'),
+      {
+        name: 'AbortError',
+      },
+    );
+    expect(bucketErrorCodeOf(flattened)).toBe('Timeout');
+  });
+
   it('maps local file system errors to LocalFileError', () => {
     expect(bucketErrorCodeOf(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBe(
       'LocalFileError',

@@ -108,7 +108,11 @@ export function bucketErrorCodeOf(
   // an AbortSignal.timeout() reason is a TimeoutError.
   if (errorLike.name === 'AbortError') {
     const reason = (error as { cause?: { name?: unknown } }).cause;
-    return reason?.name === 'TimeoutError' ? 'Timeout' : 'Aborted';
+    // From another realm (as under Jest) the SDK keeps only the reason's text.
+    const timedOut =
+      reason?.name === 'TimeoutError' ||
+      (typeof errorLike.message === 'string' && errorLike.message.startsWith('TimeoutError'));
+    return timedOut ? 'Timeout' : 'Aborted';
   }
   for (const name of namesOf(errorLike)) {
     const code = CODE_BY_NAME[name];
@@ -142,6 +146,28 @@ function detailOf(error: unknown): string | undefined {
  */
 export function toBucketError(error: unknown, context: BucketErrorContext): BucketError {
   if (error instanceof BucketError) return error;
+  return newBucketError(error, context);
+}
+
+/**
+ * Like {@link toBucketError}, but a `BucketError` raised by an inner step (a connection made on
+ * behalf of an operation) is re-issued for this context, keeping its code and cause.
+ */
+export function rethrownFor(error: unknown, context: BucketErrorContext): BucketError {
+  if (error instanceof BucketError) {
+    return createBucketError(
+      error.code,
+      operationFailed(error.code, context, detailOf(error.cause ?? error)),
+      {
+        ...context,
+        cause: error.cause ?? error,
+      },
+    );
+  }
+  return newBucketError(error, context);
+}
+
+function newBucketError(error: unknown, context: BucketErrorContext): BucketError {
   const code = bucketErrorCodeOf(error, context);
   return createBucketError(code, operationFailed(code, context, detailOf(error)), {
     ...context,

@@ -75,3 +75,13 @@ export function reconnected(endpoint: string): string {
 export function invalidConfig(problems: readonly string[]): string {
   return `Invalid nest-bucket configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
 }
+
+/** Logged when shutdown waits for transfers. */
+export function draining(count: number, drainMs: number): string {
+  return `Waiting up to ${drainMs} ms for ${count} transfer(s) in flight before shutting down`;
+}
+
+/** Logged when shutdown aborts the transfers that did not finish in time. */
+export function abortingTransfers(count: number): string {
+  return `Aborting ${count} transfer(s) still in flight at shutdown`;
+}

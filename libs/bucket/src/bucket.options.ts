@@ -61,6 +61,17 @@ export interface BucketModuleOptions {
   requestTimeoutMs?: number;
   /** How many times the SDK tries a request in all (1 = no retry). Default: 3. Env: `BUCKET_MAX_ATTEMPTS`. */
   maxAttempts?: number;
+  /**
+   * The base of the exponential backoff between the SDK's attempts, in ms: attempt n waits about
+   * `base * 2^n` (with jitter, at most 20 s). Default: 100. Env: `BUCKET_RETRY_BASE_DELAY_MS`.
+   */
+  retryBaseDelayMs?: number;
+  /**
+   * On application shutdown, how long to wait for transfers in flight before aborting them
+   * (multipart uploads are then aborted on the server), in ms. Default: 10000.
+   * Env: `BUCKET_SHUTDOWN_DRAIN_MS`.
+   */
+  shutdownDrainMs?: number;
   /** The size of the HTTP socket pool. Default: 50. Env: `BUCKET_MAX_SOCKETS`. */
   maxSockets?: number;
   /**
@@ -118,6 +129,8 @@ export const BUCKET_OPTION_DEFAULTS = {
   requestTimeoutMs: 30_000,
   maxAttempts: 3,
   maxSockets: 50,
+  retryBaseDelayMs: 100,
+  shutdownDrainMs: 10_000,
   multipartThresholdBytes: 16 * MIB,
   partSizeBytes: 8 * MIB,
   uploadConcurrency: 4,
@@ -201,6 +214,14 @@ export const BUCKET_OPTION_SPECS: Record<keyof BucketModuleOptions, OptionSpec> 
   maxSockets: {
     env: 'BUCKET_MAX_SOCKETS',
     parse: parseInteger(1, 10_000, 'must be an integer from 1 to 10000'),
+  },
+  retryBaseDelayMs: {
+    env: 'BUCKET_RETRY_BASE_DELAY_MS',
+    parse: parseInteger(0, 60_000, 'must be a whole number of milliseconds from 0 to 60000'),
+  },
+  shutdownDrainMs: {
+    env: 'BUCKET_SHUTDOWN_DRAIN_MS',
+    parse: parseInteger(0, 600_000, 'must be a whole number of milliseconds from 0 to 600000'),
   },
   multipartThresholdBytes: {
     env: 'BUCKET_MULTIPART_THRESHOLD_BYTES',

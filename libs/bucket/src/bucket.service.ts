@@ -13,14 +13,20 @@ import {
   type BucketLocationConstraint,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { lookup as lookupContentType } from 'mime-types';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import { bucketErrorCodeOf, toBucketError } from './bucket.error-mapping';
+import { bucketErrorCodeOf, rethrownFor, toBucketError } from './bucket.error-mapping';
 import { BucketError, createBucketError, type BucketErrorContext } from './bucket.errors';
+import { BucketHandle } from './bucket.handle';
 import * as messages from './bucket.messages';
 import type { ResolvedBucketOptions } from './bucket.options';
 import type {
@@ -54,6 +60,11 @@ import { abortAllMultipartUploads } from './operations/multipart-cleanup';
 import { checkDestinationFile, checkSourceFile, withTemporaryFile } from './local-files';
 import { downloadToFile } from './transfers/download';
 import { uploadBody, type UploadPlan } from './transfers/upload';
+import { abortMultipartUpload, type MultipartUploadRef } from './operations/multipart-cleanup';
+import { setTimeout as delay } from 'node:timers/promises';
+
+// eslint-disable-next-line @typescript-eslint/no-empty-function
+const noop = () => {};
 
 /** Where the service stands with its server. */
 type ConnectionState = 'never' | 'connected' | 'lost' | 'disconnected';
@@ -71,9 +82,14 @@ function unquote(etag: string | undefined): string | undefined {
  * makes sure a connection exists (connecting lazily, and reconnecting once if it was lost), and
  * throws a `BucketError` with a stable `code` on failure.
  */
-export class BucketService implements OnModuleInit, OnApplicationShutdown {
+export class BucketService
+  implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger: Logger;
   private state: ConnectionState = 'never';
+  private shuttingDown = false;
+  private readonly transfers = new Set<{ controller: AbortController; settled: Promise<void> }>();
+  private readonly orphanedUploads = new Map<string, MultipartUploadRef>();
   private connecting?: Promise<void>;
 
   /**
@@ -105,8 +121,34 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Releases the client's sockets when the application shuts down. */
-  onApplicationShutdown(): void {
+  /**
+   * Lets transfers in flight finish, for up to `shutdownDrainMs`, then aborts the rest; every
+   * multipart upload they started is aborted on the server before this resolves.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    if (this.transfers.size === 0) return;
+    const settled = () => Promise.all([...this.transfers].map((t) => t.settled));
+    this.logger.log(messages.draining(this.transfers.size, this.options.shutdownDrainMs));
+    const drainTimer = new AbortController();
+    const drained = await Promise.race([
+      settled().then(() => true),
+      delay(this.options.shutdownDrainMs, false, { signal: drainTimer.signal }).catch(() => false),
+    ]);
+    drainTimer.abort();
+    if (drained) return;
+    this.logger.warn(messages.abortingTransfers(this.transfers.size));
+    const reason = Object.assign(new Error('the application is shutting down'), {
+      name: 'ShutdownError',
+    });
+    for (const { controller } of this.transfers) controller.abort(reason);
+    await settled();
+  }
+
+  /** Aborts multipart uploads left by failures, then releases the client's sockets. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.orphanedUploads.size > 0 && this.state === 'connected')
+      await this.abortOrphanedUploads();
     this.disconnect();
   }
 
@@ -163,6 +205,14 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
         await this.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal });
       else await this.client.send(new ListBucketsCommand({}), { abortSignal });
     } catch (error) {
+      if (abortSignal.aborted) {
+        const context = { operation: 'probe', bucket };
+        const detail = `no answer within ${timeoutMs} ms`;
+        throw createBucketError('Timeout', messages.operationFailed('Timeout', context, detail), {
+          ...context,
+          cause: error,
+        });
+      }
       throw toBucketError(error, { operation: 'probe', bucket });
     }
     return performance.now() - started;
@@ -249,18 +299,21 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
       ContentType: contentType,
       Metadata: options.metadata,
     };
-    return this.run(
-      context,
-      async () => {
-        const body = createReadStream(filePath);
-        try {
-          const etag = await uploadBody(this.client, params, body, this.uploadPlan(size, options));
-          return { bucket, key, size, etag };
-        } finally {
-          body.destroy();
-        }
-      },
-      { signal: options.signal },
+    return this.transfer(context, options.signal, (signal) =>
+      this.run(
+        context,
+        async () => {
+          const body = createReadStream(filePath);
+          try {
+            const plan = this.uploadPlan(size, options, signal);
+            const etag = await uploadBody(this.client, params, body, plan);
+            return { bucket, key, size, etag };
+          } finally {
+            body.destroy();
+          }
+        },
+        { signal },
+      ),
     );
   }
 
@@ -288,11 +341,14 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
       Metadata: options.metadata,
     };
     const size = body instanceof Readable ? options.contentLength : Buffer.byteLength(body);
-    const etag = await this.run(
-      { operation, bucket, key },
-      () => uploadBody(this.client, params, body, this.uploadPlan(size, options)),
-      // A stream is consumed by the first attempt: it cannot be sent again.
-      { signal: options.signal, repeatable: !(body instanceof Readable) },
+    const context = { operation, bucket, key };
+    const etag = await this.transfer(context, options.signal, (signal) =>
+      this.run(
+        context,
+        () => uploadBody(this.client, params, body, this.uploadPlan(size, options, signal)),
+        // A stream is consumed by the first attempt: it cannot be sent again.
+        { signal, repeatable: !(body instanceof Readable) },
+      ),
     );
     return { bucket, key, etag };
   }
@@ -371,21 +427,23 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     const context = { operation, bucket, key };
     assertTransferOptions(options, context);
     await checkDestinationFile(destinationPath, context);
-    return this.run(
-      context,
-      async () => {
-        const plan = {
-          partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,
-          concurrency: options.concurrency ?? this.options.downloadConcurrency,
-          signal: options.signal,
-          onProgress: options.onProgress,
-        };
-        const size = await withTemporaryFile(destinationPath, (file) =>
-          downloadToFile(this.client, context, file, plan),
-        );
-        return { bucket, key, path: destinationPath, size };
-      },
-      { signal: options.signal },
+    return this.transfer(context, options.signal, (signal) =>
+      this.run(
+        context,
+        async () => {
+          const plan = {
+            partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,
+            concurrency: options.concurrency ?? this.options.downloadConcurrency,
+            signal,
+            onProgress: options.onProgress,
+          };
+          const size = await withTemporaryFile(destinationPath, (file) =>
+            downloadToFile(this.client, context, file, plan),
+          );
+          return { bucket, key, path: destinationPath, size };
+        },
+        { signal },
+      ),
     );
   }
 
@@ -627,6 +685,15 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
+  /**
+   * A handle on one bucket, with the file operations minus the bucket argument.
+   * @throws BucketError `InvalidBucketName`, at once
+   */
+  bucket(name: string): BucketHandle {
+    assertValidBucketName(name, 'bucket');
+    return new BucketHandle(this, name);
+  }
+
   /** Renders the service without its options' secret nor its client's internals. */
   [inspect.custom](): string {
     return `BucketService { name: ${inspect(this.name)}, endpoint: '${this.endpoint}', state: '${this.state}' }`;
@@ -638,15 +705,69 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** The upload plan of a call: its options over the module's defaults. */
-  private uploadPlan(size: number | undefined, options: PutObjectOptions): UploadPlan {
+  private uploadPlan(
+    size: number | undefined,
+    options: PutObjectOptions,
+    signal: AbortSignal,
+  ): UploadPlan {
     return {
       size,
       multipartThresholdBytes: this.options.multipartThresholdBytes,
       partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,
       concurrency: options.concurrency ?? this.options.uploadConcurrency,
-      signal: options.signal,
+      signal,
       onProgress: options.onProgress,
+      onOrphan: (upload) => this.orphanedUploads.set(upload.UploadId, upload),
     };
+  }
+
+  /**
+   * Runs a transfer that application shutdown may wait for, then abort: its signal fires when
+   * the caller's does, or when the drain time runs out.
+   */
+  private async transfer<T>(
+    context: BucketErrorContext,
+    callerSignal: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    if (this.shuttingDown) {
+      throw createBucketError(
+        'Aborted',
+        messages.operationFailed('Aborted', context, 'the application is shutting down'),
+        context,
+      );
+    }
+    const controller = new AbortController();
+    const forward = () => {
+      controller.abort(callerSignal?.reason);
+    };
+    if (callerSignal?.aborted) forward();
+    else callerSignal?.addEventListener('abort', forward, { once: true });
+    const promise = work(controller.signal);
+    const entry = { controller, settled: promise.then(noop, noop) };
+    this.transfers.add(entry);
+    try {
+      return await promise;
+    } finally {
+      callerSignal?.removeEventListener('abort', forward);
+      this.transfers.delete(entry);
+    }
+  }
+
+  /**
+   * Aborts the multipart uploads that a failed transfer could not abort (the server was
+   * unreachable then). Runs after each (re)connection and at shutdown.
+   */
+  private async abortOrphanedUploads(): Promise<void> {
+    for (const [uploadId, upload] of this.orphanedUploads) {
+      try {
+        await abortMultipartUpload(this.client, upload);
+        this.orphanedUploads.delete(uploadId);
+      } catch (error) {
+        if (this.isConnectionLoss(error)) return;
+        this.orphanedUploads.delete(uploadId);
+      }
+    }
   }
 
   /** Deletes every object and aborts every unfinished multipart upload of a bucket. */
@@ -707,10 +828,11 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
         (code === 'AccessDenied' && !this.options.bucket && isPermissionOnly(error));
       if (!reachable) {
         if (this.state === 'connected') this.state = 'lost';
-        throw toBucketError(error, { operation: 'connect' });
+        throw rethrownFor(error, { operation: 'connect' });
       }
     }
     this.state = 'connected';
+    await this.abortOrphanedUploads();
     this.logger.log(
       wasLost ? messages.reconnected(this.endpoint) : messages.connected(this.endpoint),
     );
@@ -721,7 +843,7 @@ export class BucketService implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.connect();
     } catch (error) {
-      throw toBucketError(error instanceof BucketError ? (error.cause ?? error) : error, context);
+      throw rethrownFor(error, context);
     }
   }
 

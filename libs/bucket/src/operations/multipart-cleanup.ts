@@ -38,3 +38,26 @@ export async function abortAllMultipartUploads(client: S3Client, bucket: string)
     uploadIdMarker = page.NextUploadIdMarker;
   }
 }
+
+/** Identifies one multipart upload. @internal */
+export interface MultipartUploadRef {
+  Bucket: string;
+  Key: string;
+  UploadId: string;
+}
+
+/**
+ * Aborts one multipart upload. One that is already gone (aborted by lib-storage, or completed)
+ * counts as done.
+ * @internal
+ */
+export async function abortMultipartUpload(
+  client: S3Client,
+  upload: MultipartUploadRef,
+): Promise<void> {
+  try {
+    await client.send(new AbortMultipartUploadCommand(upload));
+  } catch (error) {
+    if ((error as { name?: unknown }).name !== 'NoSuchUpload') throw error;
+  }
+}

@@ -2,6 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import type { ObjectBody, TransferProgress } from '../bucket.types';
+import { abortMultipartUpload, type MultipartUploadRef } from '../operations/multipart-cleanup';
 import { abortErrorOf, throwIfAborted } from './abort';
 
 /** The object's attributes, as S3 names them. @internal */
@@ -22,6 +23,8 @@ export interface UploadPlan {
   concurrency: number;
   signal?: AbortSignal;
   onProgress?: (progress: TransferProgress) => void;
+  /** Told of a multipart upload that failed and could not be aborted on the server. */
+  onOrphan?: (upload: MultipartUploadRef) => void;
 }
 
 function unquote(etag: string | undefined): string | undefined {
@@ -82,10 +85,31 @@ export async function uploadBody(
     const output = await upload.done();
     return unquote(output.ETag);
   } catch (error) {
+    await abortLeftover(client, params, upload.uploadId, plan.onOrphan);
     // lib-storage rethrows the stream's error; report the abort as an abort.
     if (signal?.aborted) throw abortErrorOf(signal);
     throw error;
   } finally {
     signal?.removeEventListener('abort', abort);
+  }
+}
+
+/**
+ * Makes sure a failed multipart upload is gone from the server. lib-storage aborts it itself,
+ * but that request fails too when the connection is what failed: such an upload is handed to
+ * `onOrphan`, to be aborted once the server is back.
+ */
+async function abortLeftover(
+  client: S3Client,
+  params: UploadParams,
+  uploadId: string | undefined,
+  onOrphan: UploadPlan['onOrphan'],
+): Promise<void> {
+  if (!uploadId) return;
+  const upload = { Bucket: params.Bucket, Key: params.Key, UploadId: uploadId };
+  try {
+    await abortMultipartUpload(client, upload);
+  } catch {
+    onOrphan?.(upload);
   }
 }
