@@ -36,6 +36,11 @@ export class FaultProxy {
     return proxy;
   }
 
+  /** Bytes forwarded so far, both ways. */
+  get forwardedBytes(): number {
+    return this.forwarded;
+  }
+
   /** The proxy's port. */
   get port(): number {
     return (this.server?.address() as { port: number }).port;

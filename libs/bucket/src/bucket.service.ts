@@ -1,18 +1,4 @@
-import {
-  CopyObjectCommand,
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListBucketsCommand,
-  PutObjectCommand,
-  S3Client,
-  paginateListBuckets,
-  type BucketLocationConstraint,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { DeleteBucketCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   Logger,
   type BeforeApplicationShutdown,
@@ -24,7 +10,8 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import { bucketErrorCodeOf, rethrownFor, toBucketError } from './bucket.error-mapping';
+import { BucketConnection, type RunOptions } from './bucket.connection';
+import { toBucketError } from './bucket.error-mapping';
 import { BucketError, createBucketError, type BucketErrorContext } from './bucket.errors';
 import { BucketHandle } from './bucket.handle';
 import * as messages from './bucket.messages';
@@ -34,14 +21,14 @@ import type {
   CopyFileOptions,
   DeleteBucketOptions,
   DeleteFilesResult,
-  ListFilesOptions,
-  ListedFile,
-  PresignedUrlOptions,
   DownloadFileOptions,
   DownloadFileResult,
   GetObjectOptions,
   GetObjectResult,
+  ListFilesOptions,
+  ListedFile,
   ObjectBody,
+  PresignedUrlOptions,
   PutObjectOptions,
   PutObjectResult,
   UploadFileOptions,
@@ -54,43 +41,29 @@ import {
   assertValidKey,
   toRangeHeader,
 } from './bucket.validation';
-import { deleteInBatches } from './operations/batch-delete';
-import { listingPages } from './operations/listing';
-import { abortAllMultipartUploads } from './operations/multipart-cleanup';
 import { checkDestinationFile, checkSourceFile, withTemporaryFile } from './local-files';
+import { deleteInBatches } from './operations/batch-delete';
+import { createBucket, emptyBucket, listBucketNames } from './operations/buckets';
+import { listingPages } from './operations/listing';
+import { copyObject, getObjectStream, headObject, presign } from './operations/objects';
 import { downloadToFile } from './transfers/download';
-import { uploadBody, type UploadPlan } from './transfers/upload';
-import { abortMultipartUpload, type MultipartUploadRef } from './operations/multipart-cleanup';
-import { setTimeout as delay } from 'node:timers/promises';
-
-// eslint-disable-next-line @typescript-eslint/no-empty-function
-const noop = () => {};
-
-/** Where the service stands with its server. */
-type ConnectionState = 'never' | 'connected' | 'lost' | 'disconnected';
-
-/** Strips the quotes S3 puts around ETags. */
-function unquote(etag: string | undefined): string | undefined {
-  return etag?.replace(/^"(.*)"$/, '$1');
-}
+import { TransferTracker } from './transfers/transfer-tracker';
+import { uploadBody, type UploadParams, type UploadPlan } from './transfers/upload';
 
 /**
  * Object storage operations on one S3-compatible server. Inject it as `BucketService` (or with
  * `@InjectBucket(name)` for a named instance).
  *
- * Every operation checks its bucket name and key against S3's rules before any network call,
- * makes sure a connection exists (connecting lazily, and reconnecting once if it was lost), and
- * throws a `BucketError` with a stable `code` on failure.
+ * Every operation checks its bucket name, key and options before any network call, makes sure
+ * a connection exists (connecting lazily, and reconnecting once if it was lost), throws a
+ * `BucketError` with a stable `code` on failure, and with `debug` logs one line.
  */
 export class BucketService
   implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger: Logger;
-  private state: ConnectionState = 'never';
-  private shuttingDown = false;
-  private readonly transfers = new Set<{ controller: AbortController; settled: Promise<void> }>();
-  private readonly orphanedUploads = new Map<string, MultipartUploadRef>();
-  private connecting?: Promise<void>;
+  private readonly connection: BucketConnection;
+  private readonly transfers = new TransferTracker();
 
   /**
    * @param options - the resolved options of this instance
@@ -103,6 +76,7 @@ export class BucketService
     readonly name?: string,
   ) {
     this.logger = new Logger(name ? `BucketService:${name}` : BucketService.name);
+    this.connection = new BucketConnection(client, options, this.logger);
   }
 
   /** The server's URL, without credentials. */
@@ -114,7 +88,7 @@ export class BucketService
   async onModuleInit(): Promise<void> {
     if (!this.options.autoConnect) return;
     try {
-      await this.connect();
+      await this.connection.connect();
     } catch (error) {
       const { message } = toBucketError(error, { operation: 'connect' });
       this.logger.warn(messages.bootConnectFailed(this.endpoint, message));
@@ -126,29 +100,14 @@ export class BucketService
    * multipart upload they started is aborted on the server before this resolves.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    this.shuttingDown = true;
-    if (this.transfers.size === 0) return;
-    const settled = () => Promise.all([...this.transfers].map((t) => t.settled));
-    this.logger.log(messages.draining(this.transfers.size, this.options.shutdownDrainMs));
-    const drainTimer = new AbortController();
-    const drained = await Promise.race([
-      settled().then(() => true),
-      delay(this.options.shutdownDrainMs, false, { signal: drainTimer.signal }).catch(() => false),
-    ]);
-    drainTimer.abort();
-    if (drained) return;
-    this.logger.warn(messages.abortingTransfers(this.transfers.size));
-    const reason = Object.assign(new Error('the application is shutting down'), {
-      name: 'ShutdownError',
-    });
-    for (const { controller } of this.transfers) controller.abort(reason);
-    await settled();
+    await this.transfers.drain(this.options.shutdownDrainMs, this.logger);
   }
 
   /** Aborts multipart uploads left by failures, then releases the client's sockets. */
   async onApplicationShutdown(): Promise<void> {
-    if (this.orphanedUploads.size > 0 && this.state === 'connected')
-      await this.abortOrphanedUploads();
+    if (this.connection.hasOrphans && this.connection.state === 'connected') {
+      await this.connection.abortOrphanedUploads();
+    }
     this.disconnect();
   }
 
@@ -160,101 +119,52 @@ export class BucketService
    * @throws BucketError `ConnectionFailed`, `Timeout` or `AccessDenied`
    */
   async connect(): Promise<void> {
-    this.connecting ??= this.establish().finally(() => {
-      this.connecting = undefined;
-    });
-    return this.connecting;
+    await this.connection.connect();
   }
 
   /**
    * Whether the service is connected. When it believes so, it checks with one cheap request; it
    * makes no request when it has never connected or was disconnected.
    */
-  async isConnected(): Promise<boolean> {
-    if (this.state !== 'connected') return false;
-    try {
-      await this.probe(this.options.connectTimeoutMs);
-      return true;
-    } catch (error) {
-      if (this.isConnectionLoss(error)) this.state = 'lost';
-      return this.state === 'connected';
-    }
+  isConnected(): Promise<boolean> {
+    return this.connection.isConnected();
   }
 
   /** Closes the client's sockets. The next operation connects again. */
   disconnect(): void {
-    this.state = 'disconnected';
-    this.client.destroy();
+    this.connection.disconnect();
   }
 
   /**
-   * Sends one cheap request within `timeoutMs`, with no reconnection: what the health indicator
-   * uses. A missing probe bucket counts as reachable only for `connect()`, not here.
+   * Sends one cheap request within `timeoutMs` (`HeadBucket` on `bucket`, else `ListBuckets`),
+   * with no reconnection: what the health indicator uses.
    *
    * @returns the latency in ms
    * @throws BucketError on any failure, `Timeout` when the time runs out
    */
-  async probe(
+  probe(
     timeoutMs: number = this.options.healthTimeoutMs,
     bucket = this.options.bucket,
   ): Promise<number> {
-    const started = performance.now();
-    const abortSignal = AbortSignal.timeout(timeoutMs);
-    try {
-      if (bucket)
-        await this.client.send(new HeadBucketCommand({ Bucket: bucket }), { abortSignal });
-      else await this.client.send(new ListBucketsCommand({}), { abortSignal });
-    } catch (error) {
-      if (abortSignal.aborted) {
-        const context = { operation: 'probe', bucket };
-        const detail = `no answer within ${timeoutMs} ms`;
-        throw createBucketError('Timeout', messages.operationFailed('Timeout', context, detail), {
-          ...context,
-          cause: error,
-        });
-      }
-      throw toBucketError(error, { operation: 'probe', bucket });
-    }
-    return performance.now() - started;
+    return this.connection.probe(timeoutMs, bucket);
   }
 
   /** The names of every bucket the credentials can see. */
-  async getBucketNames(): Promise<string[]> {
-    return this.run({ operation: 'getBucketNames' }, async () => {
-      const names: string[] = [];
-      for await (const page of paginateListBuckets({ client: this.client }, {})) {
-        for (const bucket of page.Buckets ?? []) if (bucket.Name) names.push(bucket.Name);
-      }
-      return names;
-    });
+  getBucketNames(): Promise<string[]> {
+    return this.perform({ operation: 'getBucketNames' }, () => listBucketNames(this.client));
   }
 
   /**
    * Creates a bucket (in the configured region).
-   * @throws BucketError `InvalidBucketName`, `BucketAlreadyExists`
+   * @throws BucketError `InvalidBucketName`, `BucketAlreadyExists` (on every server, even for a
+   *   bucket these credentials own)
    */
   async createBucket(name: string): Promise<void> {
-    assertValidBucketName(name, 'createBucket');
-    const region = this.options.region;
-    await this.run({ operation: 'createBucket', bucket: name }, async () => {
-      // AWS (us-east-1) and Ceph RGW answer 200 when the caller already owns the bucket, MinIO
-      // answers 409: look first, so that every server gives BucketAlreadyExists.
-      if (await this.bucketExists(name)) {
-        throw Object.assign(new Error('the bucket exists and is owned by these credentials'), {
-          name: 'BucketAlreadyOwnedByYou',
-        });
-      }
-      await this.client.send(
-        new CreateBucketCommand({
-          Bucket: name,
-          ...(region === 'us-east-1'
-            ? {}
-            : {
-                CreateBucketConfiguration: {
-                  LocationConstraint: region as BucketLocationConstraint,
-                },
-              }),
-        }),
+    const context = { operation: 'createBucket', bucket: name };
+    await this.logged(context, async () => {
+      assertValidBucketName(name, context.operation);
+      await this.connection.run(context, () =>
+        createBucket(this.client, name, this.options.region),
       );
     });
   }
@@ -265,92 +175,99 @@ export class BucketService
    * @throws BucketError `NoSuchBucket`, `BucketNotEmpty`
    */
   async deleteBucket(name: string, options: DeleteBucketOptions = {}): Promise<void> {
-    const operation = 'deleteBucket';
-    assertValidBucketName(name, operation);
-    await this.run({ operation, bucket: name }, async () => {
-      if (options.force) await this.emptyBucket(name);
-      await this.client.send(new DeleteBucketCommand({ Bucket: name }));
+    const context = { operation: 'deleteBucket', bucket: name };
+    await this.logged(context, async () => {
+      assertValidBucketName(name, context.operation);
+      await this.connection.run(context, async () => {
+        if (options.force) await emptyBucket(this.client, name);
+        await this.client.send(new DeleteBucketCommand({ Bucket: name }));
+      });
     });
   }
 
   /**
-   * Uploads a local file, streamed from disk; files above 16 MiB go in parts. The key defaults
-   * to the file's base name, as `aws s3 cp` does.
+   * Uploads a local file, streamed from disk; above `multipartThresholdBytes` (16 MiB) in
+   * parts. The key defaults to the file's base name, as `aws s3 cp` does; the content type is
+   * guessed from the extension.
    *
-   * @throws BucketError `LocalFileError` (before any request), `NoSuchBucket`, `InvalidKey`
+   * @throws BucketError `LocalFileError` (before any request), `NoSuchBucket`, `Aborted`
    */
-  async uploadFile(
+  uploadFile(
     bucket: string,
     filePath: string,
     key: string = typeof filePath === 'string' ? basename(filePath) : '',
     options: UploadFileOptions = {},
   ): Promise<UploadFileResult> {
-    const operation = 'uploadFile';
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
-    const context = { operation, bucket, key };
-    assertTransferOptions(options, context);
-    const size = await checkSourceFile(filePath, context);
-    const contentType =
-      options.contentType ?? (lookupContentType(filePath) || 'application/octet-stream');
-    const params = {
-      Bucket: bucket,
-      Key: key,
-      ContentType: contentType,
-      Metadata: options.metadata,
-    };
-    return this.transfer(context, options.signal, (signal) =>
-      this.run(
-        context,
-        async () => {
-          const body = createReadStream(filePath);
-          try {
-            const plan = this.uploadPlan(size, options, signal);
-            const etag = await uploadBody(this.client, params, body, plan);
-            return { bucket, key, size, etag };
-          } finally {
-            body.destroy();
-          }
-        },
-        { signal },
-      ),
-    );
+    const context = { operation: 'uploadFile', bucket, key };
+    return this.logged(context, async () => {
+      this.assertTarget(context, bucket, key);
+      assertTransferOptions(options, context);
+      const size = await checkSourceFile(filePath, context);
+      const params = {
+        Bucket: bucket,
+        Key: key,
+        ContentType:
+          options.contentType ?? (lookupContentType(filePath) || 'application/octet-stream'),
+        Metadata: options.metadata,
+      };
+      const etag = await this.transfers.track(context, options.signal, (signal) =>
+        this.connection.run(
+          context,
+          async () => {
+            const body = createReadStream(filePath);
+            try {
+              return await uploadBody(
+                this.client,
+                params,
+                body,
+                this.uploadPlan(size, options, signal),
+              );
+            } finally {
+              body.destroy();
+            }
+          },
+          { signal },
+        ),
+      );
+      return { bucket, key, size, etag };
+    });
   }
 
   /**
    * Stores an object from a Buffer, a string, a Uint8Array or a stream. A stream of unknown
-   * length (or above 16 MiB) is sent in parts through `@aws-sdk/lib-storage`, so memory stays
-   * bounded whatever its size.
+   * length (or above `multipartThresholdBytes`) goes in parts through `@aws-sdk/lib-storage`,
+   * so memory stays bounded whatever its size.
    *
    * @throws BucketError `NoSuchBucket`, `InvalidKey`, `Aborted`
    */
-  async putObject(
+  putObject(
     bucket: string,
     key: string,
     body: ObjectBody,
     options: PutObjectOptions = {},
   ): Promise<PutObjectResult> {
-    const operation = 'putObject';
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
-    assertTransferOptions(options, { operation, bucket, key });
-    const params = {
-      Bucket: bucket,
-      Key: key,
-      ContentType: options.contentType ?? 'application/octet-stream',
-      Metadata: options.metadata,
-    };
-    const size = body instanceof Readable ? options.contentLength : Buffer.byteLength(body);
-    const context = { operation, bucket, key };
-    const etag = await this.transfer(context, options.signal, (signal) =>
-      this.run(
-        context,
-        () => uploadBody(this.client, params, body, this.uploadPlan(size, options, signal)),
-        // A stream is consumed by the first attempt: it cannot be sent again.
-        { signal, repeatable: !(body instanceof Readable) },
-      ),
-    );
-    return { bucket, key, etag };
+    const context = { operation: 'putObject', bucket, key };
+    return this.logged(context, async () => {
+      this.assertTarget(context, bucket, key);
+      assertTransferOptions(options, context);
+      const params: UploadParams = {
+        Bucket: bucket,
+        Key: key,
+        ContentType: options.contentType ?? 'application/octet-stream',
+        Metadata: options.metadata,
+      };
+      const isStream = body instanceof Readable;
+      const size = isStream ? options.contentLength : Buffer.byteLength(body);
+      const etag = await this.transfers.track(context, options.signal, (signal) =>
+        this.connection.run(
+          context,
+          () => uploadBody(this.client, params, body, this.uploadPlan(size, options, signal)),
+          // A stream is consumed by the first attempt: it cannot be sent again.
+          { signal, repeatable: !isStream },
+        ),
+      );
+      return { bucket, key, etag };
+    });
   }
 
   /**
@@ -359,100 +276,86 @@ export class BucketService
    *
    * @throws BucketError `NoSuchBucket`, `NoSuchKey`, `InvalidRange`
    */
-  async getObject(
-    bucket: string,
-    key: string,
-    options: GetObjectOptions = {},
-  ): Promise<GetObjectResult> {
-    const operation = 'getObject';
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
-    const context = { operation, bucket, key };
-    const range = options.range === undefined ? undefined : toRangeHeader(options.range, context);
-    return this.run(
-      context,
-      async () => {
-        const output = await this.client.send(
-          new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }),
-          { abortSignal: options.signal },
-        );
-        const contentLength = output.ContentLength ?? 0;
-        const total = output.ContentRange
-          ? Number(output.ContentRange.split('/')[1])
-          : contentLength;
-        return {
-          body: output.Body as Readable,
-          contentType: output.ContentType,
-          contentLength,
-          contentRange: output.ContentRange,
-          size: Number.isFinite(total) ? total : contentLength,
-          etag: unquote(output.ETag) ?? '',
-          lastModified: output.LastModified ?? new Date(0),
-          metadata: output.Metadata ?? {},
-        };
-      },
-      { signal: options.signal },
-    );
+  getObject(bucket: string, key: string, options: GetObjectOptions = {}): Promise<GetObjectResult> {
+    const context = { operation: 'getObject', bucket, key };
+    return this.logged(context, async () => {
+      this.assertTarget(context, bucket, key);
+      const range = options.range === undefined ? undefined : toRangeHeader(options.range, context);
+      return this.connection.run(
+        context,
+        () => getObjectStream(this.client, bucket, key, range, options.signal),
+        { signal: options.signal },
+      );
+    });
   }
 
   /**
    * Whether an object exists, from a `HeadObject`.
    * @throws BucketError `NoSuchBucket` when the bucket itself is missing
    */
-  async fileExists(bucket: string, key: string): Promise<boolean> {
-    try {
-      await this.getBucketFile(bucket, key);
-      return true;
-    } catch (error) {
-      if (error instanceof BucketError && error.code === 'NoSuchKey') return false;
-      throw error;
-    }
+  fileExists(bucket: string, key: string): Promise<boolean> {
+    const context = { operation: 'fileExists', bucket, key };
+    return this.logged(context, async () => {
+      this.assertTarget(context, bucket, key);
+      try {
+        await this.connection.run(context, () => headObject(this.client, bucket, key));
+        return true;
+      } catch (error) {
+        if (toBucketError(error, context).code === 'NoSuchKey') return false;
+        throw error;
+      }
+    });
   }
+
   /**
-   * Downloads an object to a local file. The bytes go to a temporary file beside the destination,
-   * which is renamed into place only once its length is verified: a failure leaves no file and
-   * does not touch an existing one.
+   * Downloads an object to a local file; above `partSizeBytes` with parallel ranged GETs. The
+   * bytes go to a temporary file beside the destination, renamed into place only once their
+   * length is verified: a failure leaves no file and does not touch an existing one.
    *
    * @throws BucketError `LocalFileError` (before any request), `NoSuchBucket`, `NoSuchKey`
    */
-  async downloadFile(
+  downloadFile(
     bucket: string,
     key: string,
     destinationPath: string,
     options: DownloadFileOptions = {},
   ): Promise<DownloadFileResult> {
-    const operation = 'downloadFile';
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
-    const context = { operation, bucket, key };
-    assertTransferOptions(options, context);
-    await checkDestinationFile(destinationPath, context);
-    return this.transfer(context, options.signal, (signal) =>
-      this.run(
-        context,
-        async () => {
-          const plan = {
-            partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,
-            concurrency: options.concurrency ?? this.options.downloadConcurrency,
-            signal,
-            onProgress: options.onProgress,
-          };
-          const size = await withTemporaryFile(destinationPath, (file) =>
-            downloadToFile(this.client, context, file, plan),
-          );
-          return { bucket, key, path: destinationPath, size };
-        },
-        { signal },
-      ),
-    );
+    const context = { operation: 'downloadFile', bucket, key };
+    return this.logged(context, async () => {
+      this.assertTarget(context, bucket, key);
+      assertTransferOptions(options, context);
+      await checkDestinationFile(destinationPath, context);
+      const plan = {
+        partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,
+        concurrency: options.concurrency ?? this.options.downloadConcurrency,
+        onProgress: options.onProgress,
+      };
+      // The temporary file is made before any request, so that a destination that cannot be
+      // written (which access() does not reveal to root) fails without touching the network.
+      const size = await withTemporaryFile(destinationPath, context, (file) =>
+        this.transfers.track(context, options.signal, (signal) =>
+          this.connection.run(
+            context,
+            async () => {
+              await file.truncate(0); // a second attempt starts afresh
+              return downloadToFile(this.client, context, file, { ...plan, signal });
+            },
+            { signal },
+          ),
+        ),
+      );
+      return { bucket, key, path: destinationPath, size };
+    });
   }
 
   /** Deletes an object. Deleting a key that does not exist succeeds, as in S3. */
   async deleteFile(bucket: string, key: string): Promise<void> {
-    assertValidBucketName(bucket, 'deleteFile');
-    assertValidKey(key, 'deleteFile', bucket);
-    await this.run({ operation: 'deleteFile', bucket, key }, async () => {
-      await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+    const context = { operation: 'deleteFile', bucket, key };
+    await this.logged(context, async () => {
+      this.assertTarget(context, bucket, key);
+      await this.connection.run(context, () =>
+        this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
+      );
     });
   }
 
@@ -461,14 +364,17 @@ export class BucketService
    * (lexicographic by UTF-8 bytes).
    * @throws BucketError `NoSuchBucket`
    */
-  async getBucketFiles(bucket: string, prefix?: string): Promise<string[]> {
-    assertValidBucketName(bucket, 'getBucketFiles');
-    return this.run({ operation: 'getBucketFiles', bucket }, async () => {
-      const keys: string[] = [];
-      for await (const page of listingPages(this.client, { bucket, prefix })) {
-        for (const file of page.files) keys.push(file.key);
-      }
-      return keys;
+  getBucketFiles(bucket: string, prefix?: string): Promise<string[]> {
+    const context = { operation: 'getBucketFiles', bucket };
+    return this.logged(context, async () => {
+      assertValidBucketName(bucket, context.operation);
+      return this.connection.run(context, async () => {
+        const keys: string[] = [];
+        for await (const page of listingPages(this.client, { bucket, prefix })) {
+          for (const file of page.files) keys.push(file.key);
+        }
+        return keys;
+      });
     });
   }
 
@@ -484,21 +390,23 @@ export class BucketService
     options: ListFilesOptions = {},
   ): AsyncGenerator<ListedFile, void, undefined> {
     const context = { operation: 'listFiles', bucket };
-    assertValidBucketName(bucket, context.operation);
-    assertOptionalInteger(options.pageSize, 'pageSize', 1, 1000, context);
-    const started = performance.now();
-    if (this.state !== 'connected') await this.connectFor(context);
-    const pages = listingPages(this.client, { bucket, ...options });
-    try {
-      for (;;) {
-        const next = await pages.next();
-        if (next.done) break;
-        yield* next.value.files;
-      }
-    } catch (error) {
-      throw this.failed(context, started, error);
+    const pages = await this.logged(context, async () => {
+      assertValidBucketName(bucket, context.operation);
+      assertOptionalInteger(options.pageSize, 'pageSize', 1, 1000, context);
+      const iterator = listingPages(this.client, { bucket, ...options });
+      // The first page is fetched here, so that connection and errors go through `run`.
+      const first = await this.connection.run(context, () => iterator.next());
+      return { iterator, first };
+    });
+    if (pages.first.done) return;
+    yield* pages.first.value.files;
+    for (;;) {
+      const next = await pages.iterator.next().catch((error: unknown) => {
+        throw this.failed(context, error);
+      });
+      if (next.done) return;
+      yield* next.value.files;
     }
-    this.logOutcome(context, started, 'ok');
   }
 
   /**
@@ -508,16 +416,19 @@ export class BucketService
    *
    * @throws BucketError `NoSuchBucket`
    */
-  async listFolders(
+  listFolders(
     bucket: string,
     options: { prefix?: string; delimiter?: string } = {},
   ): Promise<string[]> {
-    assertValidBucketName(bucket, 'listFolders');
-    return this.run({ operation: 'listFolders', bucket }, async () => {
-      const prefixes: string[] = [];
+    const context = { operation: 'listFolders', bucket };
+    return this.logged(context, async () => {
+      assertValidBucketName(bucket, context.operation);
       const query = { bucket, prefix: options.prefix, delimiter: options.delimiter ?? '/' };
-      for await (const page of listingPages(this.client, query)) prefixes.push(...page.prefixes);
-      return prefixes;
+      return this.connection.run(context, async () => {
+        const prefixes: string[] = [];
+        for await (const page of listingPages(this.client, query)) prefixes.push(...page.prefixes);
+        return prefixes;
+      });
     });
   }
 
@@ -527,133 +438,110 @@ export class BucketService
    *
    * @throws BucketError `InvalidKey` (before any request), `NoSuchBucket`
    */
-  async deleteFiles(
+  deleteFiles(
     bucket: string,
     keys: readonly string[],
     options: { signal?: AbortSignal } = {},
   ): Promise<DeleteFilesResult> {
-    const operation = 'deleteFiles';
-    assertValidBucketName(bucket, operation);
-    for (const key of keys) assertValidKey(key, operation, bucket);
-    if (keys.length === 0) return { deleted: [], failed: [] };
-    return this.run(
-      { operation, bucket },
-      () => deleteInBatches(this.client, bucket, keys, options.signal),
-      { signal: options.signal },
-    );
-  }
-
-  /**
-   * Copies an object on the server (no bytes go through this process), with its metadata unless
-   * `metadata` is given. Objects up to 5 GiB.
-   *
-   * @throws BucketError `NoSuchBucket`, `NoSuchKey`
-   */
-  async copyFile(
-    sourceBucket: string,
-    sourceKey: string,
-    destinationBucket: string,
-    destinationKey: string,
-    options: CopyFileOptions = {},
-  ): Promise<PutObjectResult> {
-    const operation = 'copyFile';
-    assertValidBucketName(sourceBucket, operation);
-    assertValidKey(sourceKey, operation, sourceBucket);
-    assertValidBucketName(destinationBucket, operation);
-    assertValidKey(destinationKey, operation, destinationBucket);
-    const context = { operation, bucket: sourceBucket, key: sourceKey };
-    return this.run(context, async () => {
-      const replace = options.metadata !== undefined || options.contentType !== undefined;
-      const output = await this.client.send(
-        new CopyObjectCommand({
-          Bucket: destinationBucket,
-          Key: destinationKey,
-          CopySource: `${sourceBucket}/${sourceKey.split('/').map(encodeURIComponent).join('/')}`,
-          ...(replace
-            ? {
-                MetadataDirective: 'REPLACE',
-                Metadata: options.metadata,
-                ContentType: options.contentType,
-              }
-            : {}),
-        }),
+    const context = { operation: 'deleteFiles', bucket };
+    return this.logged(context, async () => {
+      assertValidBucketName(bucket, context.operation);
+      for (const key of keys) assertValidKey(key, context.operation, bucket);
+      if (keys.length === 0) return { deleted: [], failed: [] };
+      return this.connection.run(
+        context,
+        () => deleteInBatches(this.client, bucket, keys, options.signal),
+        {
+          signal: options.signal,
+        },
       );
-      return {
-        bucket: destinationBucket,
-        key: destinationKey,
-        etag: unquote(output.CopyObjectResult?.ETag),
-      };
     });
   }
 
   /**
-   * Moves an object: a server-side copy, then the source's deletion. Moving an object onto
-   * itself does nothing.
+   * Copies an object on the server (no bytes go through this process), with its metadata unless
+   * `metadata` or `contentType` is given. Objects up to 5 GiB.
    *
    * @throws BucketError `NoSuchBucket`, `NoSuchKey`
    */
-  async moveFile(
+  copyFile(
     sourceBucket: string,
     sourceKey: string,
     destinationBucket: string,
     destinationKey: string,
     options: CopyFileOptions = {},
   ): Promise<PutObjectResult> {
-    if (
-      sourceBucket === destinationBucket &&
-      sourceKey === destinationKey &&
-      !options.metadata &&
-      !options.contentType
-    ) {
-      const info = await this.getBucketFile(sourceBucket, sourceKey);
-      return { bucket: sourceBucket, key: sourceKey, etag: info.etag };
-    }
-    const result = await this.copyFile(
-      sourceBucket,
-      sourceKey,
-      destinationBucket,
-      destinationKey,
-      options,
-    );
-    await this.deleteFile(sourceBucket, sourceKey);
-    return result;
+    const context = { operation: 'copyFile', bucket: sourceBucket, key: sourceKey };
+    const target = { sourceBucket, sourceKey, bucket: destinationBucket, key: destinationKey };
+    return this.logged(context, async () => {
+      this.assertTarget(context, sourceBucket, sourceKey);
+      this.assertTarget(context, destinationBucket, destinationKey);
+      return this.connection.run(context, () => copyObject(this.client, target, options));
+    });
+  }
+
+  /**
+   * Moves an object: a server-side copy, then the deletion of the source. Moving an object onto
+   * itself changes nothing.
+   *
+   * @throws BucketError `NoSuchBucket`, `NoSuchKey`
+   */
+  moveFile(
+    sourceBucket: string,
+    sourceKey: string,
+    destinationBucket: string,
+    destinationKey: string,
+    options: CopyFileOptions = {},
+  ): Promise<PutObjectResult> {
+    const context = { operation: 'moveFile', bucket: sourceBucket, key: sourceKey };
+    const target = { sourceBucket, sourceKey, bucket: destinationBucket, key: destinationKey };
+    return this.logged(context, async () => {
+      this.assertTarget(context, sourceBucket, sourceKey);
+      this.assertTarget(context, destinationBucket, destinationKey);
+      const same = sourceBucket === destinationBucket && sourceKey === destinationKey;
+      return this.connection.run(context, async () => {
+        if (same && options.metadata === undefined && options.contentType === undefined) {
+          const info = await headObject(this.client, sourceBucket, sourceKey);
+          return { bucket: sourceBucket, key: sourceKey, etag: info.etag };
+        }
+        const result = await copyObject(this.client, target, options);
+        if (!same) {
+          await this.client.send(new DeleteObjectCommand({ Bucket: sourceBucket, Key: sourceKey }));
+        }
+        return result;
+      });
+    });
   }
 
   /**
    * A URL that lets a client without credentials download (`GET`) or upload (`PUT`) one object
-   * until it expires, with plain HTTP. Signed locally: no request is made.
+   * until it expires, over plain HTTP. Signed locally: no request is made.
+   *
+   * @throws BucketError `InvalidArgument` for a lifetime outside 1 s to 7 days or another method
    */
-  async getPresignedUrl(
-    bucket: string,
-    key: string,
-    options: PresignedUrlOptions = {},
-  ): Promise<string> {
-    const operation = 'getPresignedUrl';
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
-    const context = { operation, bucket, key };
-    assertOptionalInteger(options.expiresIn, 'expiresIn', 1, 604_800, context);
-    const method: string = options.method ?? 'GET';
-    if (method !== 'GET' && method !== 'PUT') {
-      throw createBucketError(
-        'InvalidArgument',
-        messages.operationFailed(
+  getPresignedUrl(bucket: string, key: string, options: PresignedUrlOptions = {}): Promise<string> {
+    const context = { operation: 'getPresignedUrl', bucket, key };
+    return this.logged(context, async () => {
+      this.assertTarget(context, bucket, key);
+      assertOptionalInteger(options.expiresIn, 'expiresIn', 1, 604_800, context);
+      const method: string = options.method ?? 'GET';
+      if (method !== 'GET' && method !== 'PUT') {
+        const detail = `method = ${JSON.stringify(method)}: must be GET or PUT`;
+        throw createBucketError(
           'InvalidArgument',
+          messages.operationFailed('InvalidArgument', context, detail),
           context,
-          `method = ${JSON.stringify(method)}: must be GET or PUT`,
-        ),
-        context,
+        );
+      }
+      return presign(
+        this.client,
+        bucket,
+        key,
+        method,
+        options.expiresIn ?? 900,
+        options.contentType,
       );
-    }
-    const command =
-      method === 'GET'
-        ? new GetObjectCommand({ Bucket: bucket, Key: key })
-        : new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: options.contentType });
-    try {
-      return await getSignedUrl(this.client, command, { expiresIn: options.expiresIn ?? 900 });
-    } catch (error) {
-      throw toBucketError(error, context);
-    }
+    });
   }
 
   /**
@@ -661,27 +549,11 @@ export class BucketService
    * `HeadObject` (the body is never fetched).
    * @throws BucketError `NoSuchBucket`, `NoSuchKey`
    */
-  async getBucketFile(bucket: string, key: string): Promise<BucketFileInfo> {
-    const operation = 'getBucketFile';
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
-    return this.run({ operation, bucket, key }, async () => {
-      try {
-        const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-        return {
-          key,
-          size: head.ContentLength ?? 0,
-          lastModified: head.LastModified ?? new Date(0),
-          etag: unquote(head.ETag) ?? '',
-          contentType: head.ContentType,
-          metadata: head.Metadata ?? {},
-        };
-      } catch (error) {
-        // A HEAD answer has no body: a 404 does not say whether the bucket or the key is missing.
-        if (bucketErrorCodeOf(error, { key }) === 'NoSuchKey')
-          await this.assertBucketExists(bucket, operation);
-        throw error;
-      }
+  getBucketFile(bucket: string, key: string): Promise<BucketFileInfo> {
+    const context = { operation: 'getBucketFile', bucket, key };
+    return this.logged(context, async () => {
+      this.assertTarget(context, bucket, key);
+      return this.connection.run(context, () => headObject(this.client, bucket, key));
     });
   }
 
@@ -696,12 +568,19 @@ export class BucketService
 
   /** Renders the service without its options' secret nor its client's internals. */
   [inspect.custom](): string {
-    return `BucketService { name: ${inspect(this.name)}, endpoint: '${this.endpoint}', state: '${this.state}' }`;
+    return `BucketService { name: ${inspect(this.name)}, endpoint: '${this.endpoint}', state: '${this.connection.state}' }`;
   }
 
   /** A JSON view without secrets. */
   toJSON(): { name?: string; endpoint: string; state: string } {
-    return { name: this.name, endpoint: this.endpoint, state: this.state };
+    return { name: this.name, endpoint: this.endpoint, state: this.connection.state };
+  }
+
+  /** Checks a bucket name and a key against S3's rules. */
+  private assertTarget(context: BucketErrorContext, bucket: string, key: string): void {
+    const operation = context.operation ?? 'operation';
+    assertValidBucketName(bucket, operation);
+    assertValidKey(key, operation, bucket);
   }
 
   /** The upload plan of a call: its options over the module's defaults. */
@@ -717,190 +596,50 @@ export class BucketService
       concurrency: options.concurrency ?? this.options.uploadConcurrency,
       signal,
       onProgress: options.onProgress,
-      onOrphan: (upload) => this.orphanedUploads.set(upload.UploadId, upload),
+      onOrphan: (upload) => {
+        this.connection.rememberOrphan(upload);
+      },
     };
   }
 
-  /**
-   * Runs a transfer that application shutdown may wait for, then abort: its signal fires when
-   * the caller's does, or when the drain time runs out.
-   */
-  private async transfer<T>(
-    context: BucketErrorContext,
-    callerSignal: AbortSignal | undefined,
-    work: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    if (this.shuttingDown) {
-      throw createBucketError(
-        'Aborted',
-        messages.operationFailed('Aborted', context, 'the application is shutting down'),
-        context,
-      );
-    }
-    const controller = new AbortController();
-    const forward = () => {
-      controller.abort(callerSignal?.reason);
-    };
-    if (callerSignal?.aborted) forward();
-    else callerSignal?.addEventListener('abort', forward, { once: true });
-    const promise = work(controller.signal);
-    const entry = { controller, settled: promise.then(noop, noop) };
-    this.transfers.add(entry);
-    try {
-      return await promise;
-    } finally {
-      callerSignal?.removeEventListener('abort', forward);
-      this.transfers.delete(entry);
-    }
-  }
-
-  /**
-   * Aborts the multipart uploads that a failed transfer could not abort (the server was
-   * unreachable then). Runs after each (re)connection and at shutdown.
-   */
-  private async abortOrphanedUploads(): Promise<void> {
-    for (const [uploadId, upload] of this.orphanedUploads) {
-      try {
-        await abortMultipartUpload(this.client, upload);
-        this.orphanedUploads.delete(uploadId);
-      } catch (error) {
-        if (this.isConnectionLoss(error)) return;
-        this.orphanedUploads.delete(uploadId);
-      }
-    }
-  }
-
-  /** Deletes every object and aborts every unfinished multipart upload of a bucket. */
-  private async emptyBucket(bucket: string): Promise<void> {
-    for await (const page of listingPages(this.client, { bucket })) {
-      const result = await deleteInBatches(
-        this.client,
-        bucket,
-        page.files.map((f) => f.key),
-      );
-      const failure = result.failed.at(0);
-      if (failure) {
-        throw createBucketError(
-          failure.code,
-          messages.operationFailed(
-            failure.code,
-            { operation: 'deleteBucket', bucket, key: failure.key },
-            failure.message,
-          ),
-          { operation: 'deleteBucket', bucket, key: failure.key },
-        );
-      }
-    }
-    await abortAllMultipartUploads(this.client, bucket);
-  }
-
-  /** Whether a bucket exists, from a `HeadBucket`; a 403 (someone else's bucket) counts as existing. */
-  private async bucketExists(bucket: string): Promise<boolean> {
-    try {
-      await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
-      return true;
-    } catch (error) {
-      const code = bucketErrorCodeOf(error, { bucket });
-      if (code === 'NoSuchBucket') return false;
-      if (code === 'AccessDenied') return true;
-      throw error;
-    }
-  }
-
-  private async assertBucketExists(bucket: string, operation: string): Promise<void> {
-    try {
-      await this.client.send(new HeadBucketCommand({ Bucket: bucket }));
-    } catch (error) {
-      throw toBucketError(error, { operation, bucket });
-    }
-  }
-
-  private async establish(): Promise<void> {
-    const wasLost = this.state === 'lost';
-    try {
-      await this.probe(this.options.connectTimeoutMs);
-    } catch (error) {
-      const code = bucketErrorCodeOf(error);
-      // The server answered and took the credentials: a missing probe bucket, or a scoped key
-      // that may not list buckets, does not make the connection unusable.
-      const reachable =
-        code === 'NoSuchBucket' ||
-        (code === 'AccessDenied' && !this.options.bucket && isPermissionOnly(error));
-      if (!reachable) {
-        if (this.state === 'connected') this.state = 'lost';
-        throw rethrownFor(error, { operation: 'connect' });
-      }
-    }
-    this.state = 'connected';
-    await this.abortOrphanedUploads();
-    this.logger.log(
-      wasLost ? messages.reconnected(this.endpoint) : messages.connected(this.endpoint),
-    );
-  }
-
-  /** Connects on behalf of an operation, so that a failure names that operation, its bucket and key. */
-  private async connectFor(context: BucketErrorContext): Promise<void> {
-    try {
-      await this.connect();
-    } catch (error) {
-      throw rethrownFor(error, context);
-    }
-  }
-
-  private isConnectionLoss(error: unknown): boolean {
-    const code = bucketErrorCodeOf(error);
-    return code === 'ConnectionFailed' || code === 'Timeout';
-  }
-
-  /**
-   * Runs one operation: connects first if needed, reconnects and tries once more if the
-   * connection turns out to be lost, maps any failure to a `BucketError`, and logs a debug line.
-   */
-  private async run<T>(
+  /** An operation on the server: through the connection, logged, errors mapped. */
+  private perform<T>(
     context: BucketErrorContext,
     work: () => Promise<T>,
-    { signal, repeatable = true }: { signal?: AbortSignal; repeatable?: boolean } = {},
+    options?: RunOptions,
   ): Promise<T> {
+    return this.logged(context, () => this.connection.run(context, work, options));
+  }
+
+  /**
+   * Runs the body of a public operation: maps any failure to a `BucketError` (noting a lost
+   * connection) and, with `debug`, logs one line with the duration and the outcome.
+   */
+  private async logged<T>(context: BucketErrorContext, body: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
-      if (this.state !== 'connected') await this.connectFor(context);
-      let result: T;
-      try {
-        result = await work();
-      } catch (error) {
-        if (!repeatable || !this.isConnectionLoss(error) || signal?.aborted) throw error;
-        this.state = 'lost';
-        await this.connectFor(context);
-        result = await work();
-      }
+      const result = await body();
       this.logOutcome(context, started, 'ok');
       return result;
     } catch (error) {
-      throw this.failed(context, started, error);
+      throw this.failed(context, error, started);
     }
   }
 
-  /** Maps a failure to a `BucketError`, notes a lost connection, and logs the outcome. */
-  private failed(context: BucketErrorContext, started: number, error: unknown): BucketError {
+  private failed(context: BucketErrorContext, error: unknown, started?: number): BucketError {
     const bucketError = toBucketError(error, context);
-    if (this.isConnectionLoss(bucketError) && this.state === 'connected') this.state = 'lost';
-    this.logOutcome(context, started, bucketError.code);
+    this.connection.noteFailure(bucketError);
+    if (started !== undefined) this.logOutcome(context, started, bucketError.code);
     return bucketError;
   }
 
   private logOutcome(
     context: BucketErrorContext,
     started: number,
-    outcome: Parameters<typeof messages.operationLog>[2],
-  ) {
-    if (this.options.debug)
+    outcome: 'ok' | BucketError['code'],
+  ): void {
+    if (this.options.debug) {
       this.logger.debug(messages.operationLog(context, performance.now() - started, outcome));
+    }
   }
-}
-
-/** An `AccessDenied` that is about permissions, not about the credentials themselves. */
-function isPermissionOnly(error: unknown): boolean {
-  const cause = error instanceof Error ? (error.cause ?? error) : error;
-  const name = (cause as { name?: unknown }).name;
-  return name === 'AccessDenied';
 }

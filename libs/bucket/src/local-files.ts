@@ -73,13 +73,17 @@ export async function checkDestinationFile(
  */
 export async function withTemporaryFile(
   path: string,
+  context: BucketErrorContext,
   fill: (file: FileHandle) => Promise<number>,
 ): Promise<number> {
   const temporary = join(
     dirname(path),
     `.${basename(path)}.${randomBytes(6).toString('hex')}.part`,
   );
-  const file = await open(temporary, 'wx');
+  const file = await open(temporary, 'wx').catch((error: unknown) => {
+    const reason = (error as { code?: unknown }).code;
+    throw localFileError(context, path, `cannot be written (${String(reason)})`, error);
+  });
   try {
     const size = await fill(file);
     await file.close();
@@ -105,7 +109,7 @@ export async function writeFileAtomically(
   context: BucketErrorContext,
 ): Promise<number> {
   try {
-    return await withTemporaryFile(path, async (file) => {
+    return await withTemporaryFile(path, context, async (file) => {
       await pipeline(body, file.createWriteStream({ autoClose: false }));
       const { size } = await file.stat();
       if (expectedBytes !== undefined && size !== expectedBytes) {

@@ -1,0 +1,132 @@
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { Readable } from 'node:stream';
+import { bucketErrorCodeOf } from '../bucket.error-mapping';
+import type {
+  BucketFileInfo,
+  CopyFileOptions,
+  GetObjectResult,
+  PutObjectResult,
+} from '../bucket.types';
+import { bucketExists } from './buckets';
+
+/** Strips the quotes S3 puts around ETags. @internal */
+export function unquote(etag: string | undefined): string | undefined {
+  return etag?.replace(/^"(.*)"$/, '$1');
+}
+
+/**
+ * An object's metadata, from a `HeadObject`. A HEAD answer has no body, so a 404 does not say
+ * whether the bucket or the key is missing: a `HeadBucket` then tells.
+ * @internal
+ */
+export async function headObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<BucketFileInfo> {
+  try {
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return {
+      key,
+      size: head.ContentLength ?? 0,
+      lastModified: head.LastModified ?? new Date(0),
+      etag: unquote(head.ETag) ?? '',
+      contentType: head.ContentType,
+      metadata: head.Metadata ?? {},
+    };
+  } catch (error) {
+    if (
+      bucketErrorCodeOf(error, { key }) === 'NoSuchKey' &&
+      !(await bucketExists(client, bucket))
+    ) {
+      throw Object.assign(new Error('The specified bucket does not exist'), {
+        name: 'NoSuchBucket',
+      });
+    }
+    throw error;
+  }
+}
+
+/** An object's body as a stream, with its metadata. @internal */
+export async function getObjectStream(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  range: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<GetObjectResult> {
+  const output = await client.send(
+    new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }),
+    {
+      abortSignal: signal,
+    },
+  );
+  const contentLength = output.ContentLength ?? 0;
+  const total = output.ContentRange ? Number(output.ContentRange.split('/')[1]) : contentLength;
+  return {
+    body: output.Body as Readable,
+    contentType: output.ContentType,
+    contentLength,
+    contentRange: output.ContentRange,
+    size: Number.isFinite(total) ? total : contentLength,
+    etag: unquote(output.ETag) ?? '',
+    lastModified: output.LastModified ?? new Date(0),
+    metadata: output.Metadata ?? {},
+  };
+}
+
+/** Where a copy comes from and goes to. @internal */
+export interface CopyTarget {
+  sourceBucket: string;
+  sourceKey: string;
+  bucket: string;
+  key: string;
+}
+
+/** A server-side copy, keeping or replacing the metadata. @internal */
+export async function copyObject(
+  client: S3Client,
+  target: CopyTarget,
+  options: CopyFileOptions,
+): Promise<PutObjectResult> {
+  const replace = options.metadata !== undefined || options.contentType !== undefined;
+  const source = `${target.sourceBucket}/${target.sourceKey.split('/').map(encodeURIComponent).join('/')}`;
+  const output = await client.send(
+    new CopyObjectCommand({
+      Bucket: target.bucket,
+      Key: target.key,
+      CopySource: source,
+      ...(replace
+        ? {
+            MetadataDirective: 'REPLACE',
+            Metadata: options.metadata,
+            ContentType: options.contentType,
+          }
+        : {}),
+    }),
+  );
+  return { bucket: target.bucket, key: target.key, etag: unquote(output.CopyObjectResult?.ETag) };
+}
+
+/** A presigned GET or PUT URL, signed locally. @internal */
+export function presign(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  method: 'GET' | 'PUT',
+  expiresIn: number,
+  contentType: string | undefined,
+): Promise<string> {
+  const command =
+    method === 'GET'
+      ? new GetObjectCommand({ Bucket: bucket, Key: key })
+      : new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType });
+  return getSignedUrl(client, command, { expiresIn });
+}

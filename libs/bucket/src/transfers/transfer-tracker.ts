@@ -1,0 +1,75 @@
+import type { Logger } from '@nestjs/common';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createBucketError, type BucketErrorContext } from '../bucket.errors';
+import * as messages from '../bucket.messages';
+
+// eslint-disable-next-line @typescript-eslint/no-empty-function
+const noop = () => {};
+
+/**
+ * The transfers in flight of one service, so that application shutdown can wait for them and
+ * then abort the rest.
+ * @internal
+ */
+export class TransferTracker {
+  private closing = false;
+  private readonly inFlight = new Set<{ controller: AbortController; settled: Promise<void> }>();
+
+  /**
+   * Runs a transfer. Its signal fires when the caller's does, or when shutdown gives up waiting.
+   * Once shutdown has begun, new transfers are refused with `Aborted`.
+   */
+  async track<T>(
+    context: BucketErrorContext,
+    callerSignal: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    if (this.closing) {
+      const detail = 'the application is shutting down';
+      throw createBucketError(
+        'Aborted',
+        messages.operationFailed('Aborted', context, detail),
+        context,
+      );
+    }
+    const controller = new AbortController();
+    const forward = () => {
+      controller.abort(callerSignal?.reason);
+    };
+    if (callerSignal?.aborted) forward();
+    else callerSignal?.addEventListener('abort', forward, { once: true });
+    const promise = work(controller.signal);
+    const entry = { controller, settled: promise.then(noop, noop) };
+    this.inFlight.add(entry);
+    try {
+      return await promise;
+    } finally {
+      callerSignal?.removeEventListener('abort', forward);
+      this.inFlight.delete(entry);
+    }
+  }
+
+  /**
+   * Refuses new transfers, waits up to `drainMs` for those in flight, then aborts the rest and
+   * waits for them to clean up (multipart uploads aborted on the server).
+   */
+  async drain(drainMs: number, logger: Logger): Promise<void> {
+    this.closing = true;
+    if (this.inFlight.size === 0) return;
+    const settled = () => Promise.all([...this.inFlight].map((t) => t.settled));
+    logger.log(messages.draining(this.inFlight.size, drainMs));
+    const timer = new AbortController();
+    const drained = await Promise.race([
+      settled().then(() => true),
+      delay(drainMs, false, { signal: timer.signal }).catch(() => false),
+    ]);
+    timer.abort();
+    if (drained) return;
+    logger.warn(messages.abortingTransfers(this.inFlight.size));
+    const reason = Object.assign(new Error('the application is shutting down'), {
+      name: 'ShutdownError',
+    });
+    for (const { controller } of this.inFlight) controller.abort(reason);
+    await settled();
+  }
+}
