@@ -5,6 +5,8 @@
  *   setup starts the project's local Ceph RGW unless `BUCKET_HOST` is set.
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
+// The built package (dist) has the same name as the library's sources: keep it out of the map.
+const modulePathIgnorePatterns = ['<rootDir>/dist/'];
 const moduleNameMapper = {
   '^nest-bucket$': '<rootDir>/libs/bucket/src',
   '^nest-bucket/(.*)$': '<rootDir>/libs/bucket/src/$1',
@@ -21,6 +23,7 @@ module.exports = {
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
       transform,
       moduleNameMapper,
+      modulePathIgnorePatterns,
     },
     {
       displayName: 'integration',
@@ -29,6 +32,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform,
       moduleNameMapper,
+      modulePathIgnorePatterns,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       testTimeout: 60_000,
