@@ -10,6 +10,8 @@ export default tseslint.config(
       'coverage/**',
       'node_modules/**',
       'test-artifacts/**',
+      // Type-checked by test/package.e2e-spec.ts against the packed library, with its own tsconfig.
+      'test/fixtures/**',
       '**/*.js',
       '**/*.mjs',
     ],

@@ -81,7 +81,7 @@ describe('named instances and scoped handles', () => {
         () => indicator.isHealthy('archive', { name: 'archive' }),
         () => indicator.isHealthy('offline', { name: 'offline' }),
       ])
-      .catch((error: { response: unknown }) => error.response);
+      .catch((error: unknown) => (error as { response: unknown }).response);
     expect(result).toMatchObject({
       status: 'error',
       info: { media: { status: 'up' }, archive: { status: 'up' } },

@@ -84,7 +84,9 @@ describe('large objects and transfers (real server)', () => {
       partSizeBytes: 5 * MIB,
       concurrency: 2,
       signal: controller.signal,
-      onProgress: () => controller.abort(),
+      onProgress: () => {
+        controller.abort();
+      },
     });
     expect(await errorCodeOf(upload)).toBe('Aborted');
     expect(await pendingUploads()).toBe(0);
@@ -118,7 +120,9 @@ describe('large objects and transfers (real server)', () => {
     const again = service.downloadFile(bucket, 'big/fifty.bin', fresh, {
       partSizeBytes: 5 * MIB,
       signal: second.signal,
-      onProgress: () => second.abort(),
+      onProgress: () => {
+        second.abort();
+      },
     });
     expect(await errorCodeOf(again)).toBe('Aborted');
     expect(existsSync(fresh)).toBe(false);

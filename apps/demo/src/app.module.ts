@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { BucketModule } from 'nest-bucket';
+import { BearerTokenGuard } from './auth/bearer-token.guard';
+import { BucketsController } from './buckets/buckets.controller';
+import { demoConfigProvider } from './demo.config';
+import { ApiExceptionFilter } from './errors/api-exception.filter';
+import { FilesController } from './files/files.controller';
+import { ObjectUploader } from './files/object-uploader';
+import { HealthController } from './health/health.controller';
+
+/**
+ * The demo: an object-storage HTTP API over `nest-bucket`. Every setting comes from the
+ * environment (or a `.env` file): the storage's `BUCKET_*` keys and the demo's own `PORT`,
+ * `HOST`, `DEMO_API_TOKEN` and `DEMO_MAX_UPLOAD_BYTES`.
+ */
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true }),
+    BucketModule.forRootAsync(),
+    TerminusModule.forRoot({ errorLogStyle: 'pretty' }),
+  ],
+  controllers: [HealthController, BucketsController, FilesController],
+  providers: [
+    demoConfigProvider,
+    ObjectUploader,
+    { provide: APP_GUARD, useClass: BearerTokenGuard },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+  ],
+})
+export class AppModule {}
