@@ -20,7 +20,12 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/apps/**/*.spec.ts',
+        // The contract suite against the in-memory fake needs no server.
+        '<rootDir>/test/**/*.fake.spec.ts',
+      ],
       transform,
       moduleNameMapper,
       modulePathIgnorePatterns,

@@ -220,7 +220,7 @@ export class BucketService
                 this.client,
                 params,
                 body,
-                this.uploadPlan(size, options, signal),
+                this.uploadPlan(context.operation, size, options, signal),
               );
             } finally {
               body.destroy();
@@ -261,7 +261,13 @@ export class BucketService
       const etag = await this.transfers.track(context, options.signal, (signal) =>
         this.connection.run(
           context,
-          () => uploadBody(this.client, params, body, this.uploadPlan(size, options, signal)),
+          () =>
+            uploadBody(
+              this.client,
+              params,
+              body,
+              this.uploadPlan(context.operation, size, options, signal),
+            ),
           // A stream is consumed by the first attempt: it cannot be sent again.
           { signal, repeatable: !isStream },
         ),
@@ -585,11 +591,13 @@ export class BucketService
 
   /** The upload plan of a call: its options over the module's defaults. */
   private uploadPlan(
+    operation: string,
     size: number | undefined,
     options: PutObjectOptions,
     signal: AbortSignal,
   ): UploadPlan {
     return {
+      operation,
       size,
       multipartThresholdBytes: this.options.multipartThresholdBytes,
       partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,

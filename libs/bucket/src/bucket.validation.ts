@@ -125,6 +125,8 @@ export function toRangeHeader(
     const [first, last] = match[1].split('-');
     if (first !== '' && last !== '' && Number(last) < Number(first))
       throw fail('the end must not be before the start');
+    // Servers disagree on an empty suffix: refuse it everywhere.
+    if (first === '' && Number(last) === 0) throw fail('a suffix range must cover at least 1 byte');
     return range.trim();
   }
   const { start, end } = range;

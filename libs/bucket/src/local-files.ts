@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { createBucketError, type BucketErrorContext } from './bucket.errors';
 import { operationFailed } from './bucket.messages';
 import { describeValue } from './bucket.validation';
@@ -92,41 +90,6 @@ export async function withTemporaryFile(
   } catch (error) {
     await file.close().catch(() => undefined);
     await unlink(temporary).catch(() => undefined);
-    throw error;
-  }
-}
-
-/**
- * Writes a stream to a temporary file beside `path`, checks its length, then renames it into
- * place. On any failure the temporary file is removed and an existing file at `path` is untouched.
- *
- * @returns the number of bytes written
- */
-export async function writeFileAtomically(
-  body: Readable,
-  path: string,
-  expectedBytes: number | undefined,
-  context: BucketErrorContext,
-): Promise<number> {
-  try {
-    return await withTemporaryFile(path, context, async (file) => {
-      await pipeline(body, file.createWriteStream({ autoClose: false }));
-      const { size } = await file.stat();
-      if (expectedBytes !== undefined && size !== expectedBytes) {
-        throw createBucketError(
-          'ConnectionFailed',
-          operationFailed(
-            'ConnectionFailed',
-            context,
-            `received ${size} of ${expectedBytes} bytes`,
-          ),
-          context,
-        );
-      }
-      return size;
-    });
-  } catch (error) {
-    body.destroy();
     throw error;
   }
 }

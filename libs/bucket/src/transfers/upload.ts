@@ -1,9 +1,10 @@
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import type { ObjectBody, TransferProgress } from '../bucket.types';
 import { abortMultipartUpload, type MultipartUploadRef } from '../operations/multipart-cleanup';
 import { abortErrorOf, throwIfAborted } from './abort';
+import { withExactLength } from './exact-length';
 
 /** The object's attributes, as S3 names them. @internal */
 export interface UploadParams {
@@ -23,6 +24,8 @@ export interface UploadPlan {
   concurrency: number;
   signal?: AbortSignal;
   onProgress?: (progress: TransferProgress) => void;
+  /** The public operation, for error messages. */
+  operation: string;
   /** Told of a multipart upload that failed and could not be aborted on the server. */
   onOrphan?: (upload: MultipartUploadRef) => void;
 }
@@ -50,16 +53,30 @@ export async function uploadBody(
 ): Promise<string | undefined> {
   const { size, signal, onProgress } = plan;
   throwIfAborted(signal);
+  const context = { operation: plan.operation, bucket: params.Bucket, key: params.Key };
+  let lengthError: Error | undefined;
+  const stop = new AbortController();
+  const checked =
+    body instanceof Readable && size !== undefined
+      ? withExactLength(body, size, context, (error) => {
+          lengthError = error;
+          stop.abort(error);
+        })
+      : body;
   if (size !== undefined && size <= plan.multipartThresholdBytes) {
-    const output = await client.send(
-      new PutObjectCommand({ ...params, Body: body, ContentLength: size }),
-      { abortSignal: signal },
-    );
-    onProgress?.({ loaded: size, total: size });
-    return unquote(output.ETag);
+    try {
+      const output = await client.send(
+        new PutObjectCommand({ ...params, Body: checked, ContentLength: size }),
+        { abortSignal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal },
+      );
+      onProgress?.({ loaded: size, total: size });
+      return unquote(output.ETag);
+    } catch (error) {
+      throw lengthError ?? error;
+    }
   }
 
-  const source = body instanceof Readable ? body : Readable.from([Buffer.from(body)]);
+  const source = checked instanceof Readable ? checked : Readable.from([Buffer.from(checked)]);
   const upload = new Upload({
     client,
     params: { ...params, Body: source, ...(size === undefined ? {} : { ContentLength: size }) },
@@ -83,12 +100,14 @@ export async function uploadBody(
   signal?.addEventListener('abort', abort, { once: true });
   try {
     const output = await upload.done();
-    return unquote(output.ETag);
+    // Ceph RGW 16 answers CompleteMultipartUpload with an empty ETag; HeadObject has the right one.
+    const etag = unquote(output.ETag);
+    return etag === undefined || etag === '' ? await headEtag(client, params) : etag;
   } catch (error) {
     await abortLeftover(client, params, upload.uploadId, plan.onOrphan);
     // lib-storage rethrows the stream's error; report the abort as an abort.
     if (signal?.aborted) throw abortErrorOf(signal);
-    throw error;
+    throw lengthError ?? error;
   } finally {
     signal?.removeEventListener('abort', abort);
   }
@@ -112,4 +131,9 @@ async function abortLeftover(
   } catch {
     onOrphan?.(upload);
   }
+}
+
+async function headEtag(client: S3Client, params: UploadParams): Promise<string | undefined> {
+  const head = await client.send(new HeadObjectCommand({ Bucket: params.Bucket, Key: params.Key }));
+  return unquote(head.ETag);
 }

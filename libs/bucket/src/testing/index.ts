@@ -1,0 +1,15 @@
+/**
+ * nest-bucket/testing: an in-memory `BucketService` for fast tests, proven to behave as a real
+ * S3 server by the library's contract suite, and `BucketTestingModule` to provide it.
+ */
+export { BucketTestingModule, getInMemoryBucketToken } from './bucket-testing.module';
+export type { BucketTestingModuleOptions, InMemoryBucketOptions } from './bucket-testing.options';
+export type { BucketOperation, BucketServiceContract } from './bucket-service-contract';
+export {
+  InMemoryBucketService,
+  SimulatedBucketFailure,
+  type SeedObjectOptions,
+  type StoredObjectInfo,
+} from './in-memory-bucket.service';
+export type { FailNextOptions } from './in-memory-bucket.faults';
+export { compareKeys } from './in-memory-bucket.store';
