@@ -15,6 +15,15 @@ const moduleNameMapper = {
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60_000,
+  // Coverage of the library, enforced when `npm test` runs (with --coverage).
+  collectCoverageFrom: [
+    '<rootDir>/libs/bucket/src/**/*.ts',
+    '!<rootDir>/libs/bucket/src/**/*.spec.ts',
+  ],
+  coverageReporters: ['text-summary', 'lcov'],
+  coverageThreshold: {
+    './libs/bucket/src/': { lines: 90, branches: 85 },
+  },
   projects: [
     {
       displayName: 'unit',

@@ -4,7 +4,8 @@ import { operationFailed } from '../bucket.messages';
 
 /**
  * Passes a stream through, failing with `InvalidArgument` as soon as it gives more bytes than
- * declared, or when it ends with fewer, and tells `onMismatch`, which must abort the request. Without it, a longer body desynchronises the keep-alive
+ * declared, or when it ends with fewer. That failure, or the source's own, goes to `onFailure`,
+ * which must abort the request. Without it, a longer body desynchronises the keep-alive
  * socket and a shorter one leaves the server waiting until the request times out.
  * @internal
  */
@@ -12,11 +13,11 @@ export function withExactLength(
   body: Readable,
   declared: number,
   context: BucketErrorContext,
-  onMismatch?: (error: Error) => void,
+  onFailure?: (error: Error) => void,
 ): Readable {
   let seen = 0;
-  const mismatch = (rule: string) =>
-    createBucketError(
+  const mismatch = (rule: string) => {
+    const error = createBucketError(
       'InvalidArgument',
       operationFailed(
         'InvalidArgument',
@@ -25,6 +26,9 @@ export function withExactLength(
       ),
       context,
     );
+    onFailure?.(error);
+    return error;
+  };
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       seen += chunk.length;
@@ -35,8 +39,12 @@ export function withExactLength(
       callback(seen === declared ? null : mismatch(`ended after ${seen} bytes`));
     },
   });
-  body.on('error', (error) => counter.destroy(error));
-  // A request body is piped, and pipe() does not forward errors: the caller must abort it.
-  if (onMismatch) counter.on('error', onMismatch);
+  body.on('error', (error) => {
+    counter.destroy(error);
+    onFailure?.(error);
+  });
+  // A request body is piped, and pipe() neither forwards errors nor listens for them: the
+  // caller aborts the request through onFailure, and this listener keeps the error handled.
+  if (onFailure) counter.on('error', () => undefined);
   return body.pipe(counter);
 }

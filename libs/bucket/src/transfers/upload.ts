@@ -54,12 +54,12 @@ export async function uploadBody(
   const { size, signal, onProgress } = plan;
   throwIfAborted(signal);
   const context = { operation: plan.operation, bucket: params.Bucket, key: params.Key };
-  let lengthError: Error | undefined;
+  let bodyError: Error | undefined;
   const stop = new AbortController();
   const checked =
     body instanceof Readable && size !== undefined
       ? withExactLength(body, size, context, (error) => {
-          lengthError = error;
+          bodyError = error;
           stop.abort(error);
         })
       : body;
@@ -72,7 +72,7 @@ export async function uploadBody(
       onProgress?.({ loaded: size, total: size });
       return unquote(output.ETag);
     } catch (error) {
-      throw lengthError ?? error;
+      throw bodyError ?? error;
     }
   }
 
@@ -107,7 +107,7 @@ export async function uploadBody(
     await abortLeftover(client, params, upload.uploadId, plan.onOrphan);
     // lib-storage rethrows the stream's error; report the abort as an abort.
     if (signal?.aborted) throw abortErrorOf(signal);
-    throw lengthError ?? error;
+    throw bodyError ?? error;
   } finally {
     signal?.removeEventListener('abort', abort);
   }
