@@ -9,7 +9,6 @@ import type { FileHandle } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { toBucketError } from '../bucket.error-mapping';
 import {
@@ -51,6 +50,7 @@ import {
 import { checkDestinationFile, checkSourceFile, withTemporaryFile } from '../local-files';
 import { abortErrorOf, throwIfAborted } from '../transfers/abort';
 import { withExactLength } from '../transfers/exact-length';
+import { TransferTracker } from '../transfers/transfer-tracker';
 import type { BucketServiceContract } from './bucket-service-contract';
 import type { InMemoryBucketOptions } from './bucket-testing.options';
 import { FailureQueue, type CallTarget, type FailNextOptions } from './in-memory-bucket.faults';
@@ -247,8 +247,7 @@ export class InMemoryBucketService
   private readonly logger: Logger;
   private readonly options: InMemoryBucketOptions;
   private state: ConnectionState = 'never';
-  private shuttingDown = false;
-  private readonly transfers = new Set<{ controller: AbortController; settled: Promise<void> }>();
+  private transfers = new TransferTracker();
   private connecting?: Promise<void>;
 
   /** @param options - the fake's options; all optional */
@@ -282,22 +281,8 @@ export class InMemoryBucketService
    * with `Aborted`; those in flight may finish for up to `shutdownDrainMs`, then are aborted.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    this.shuttingDown = true;
-    if (this.transfers.size === 0) return;
-    const settled = () => Promise.all([...this.transfers].map((t) => t.settled));
     const drainMs = this.options.shutdownDrainMs ?? BUCKET_OPTION_DEFAULTS.shutdownDrainMs;
-    const drainTimer = new AbortController();
-    const drained = await Promise.race([
-      settled().then(() => true),
-      delay(drainMs, false, { signal: drainTimer.signal }).catch(() => false),
-    ]);
-    drainTimer.abort();
-    if (drained) return;
-    const reason = Object.assign(new Error('the application is shutting down'), {
-      name: 'ShutdownError',
-    });
-    for (const { controller } of this.transfers) controller.abort(reason);
-    await settled();
+    await this.transfers.drain(drainMs, this.logger);
   }
 
   /** Disconnects when the application shuts down; the stored objects stay. */
@@ -976,7 +961,7 @@ export class InMemoryBucketService
     this.store.clear();
     this.failures.clear();
     this.state = 'never';
-    this.shuttingDown = false;
+    this.transfers = new TransferTracker();
     this.seedInitialBuckets();
     return this;
   }
@@ -1136,39 +1121,12 @@ export class InMemoryBucketService
    * Runs a transfer that application shutdown may wait for, then abort, as the real one: its
    * signal fires when the caller's does (with the caller's reason), or at the end of the drain.
    */
-  private async transfer<T>(
+  private transfer<T>(
     context: BucketErrorContext,
     callerSignal: AbortSignal | undefined,
     work: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    if (this.shuttingDown) {
-      throw createBucketError(
-        'Aborted',
-        messages.operationFailed('Aborted', context, 'the application is shutting down'),
-        context,
-      );
-    }
-    const controller = new AbortController();
-    const forward = () => {
-      controller.abort(callerSignal?.reason);
-    };
-    if (callerSignal?.aborted) forward();
-    else callerSignal?.addEventListener('abort', forward, { once: true });
-    const promise = work(controller.signal);
-    const entry = {
-      controller,
-      settled: promise.then(
-        () => undefined,
-        () => undefined,
-      ),
-    };
-    this.transfers.add(entry);
-    try {
-      return await promise;
-    } finally {
-      callerSignal?.removeEventListener('abort', forward);
-      this.transfers.delete(entry);
-    }
+    return this.transfers.track(context, callerSignal, work);
   }
 
   private connectOnce(implicit: boolean): Promise<void> {
