@@ -93,3 +93,21 @@ export async function withTemporaryFile(
     throw error;
   }
 }
+
+/** Writes all of `chunk` at `position` in an open file (one write may take only part of it). */
+export async function writeFullyAt(
+  file: FileHandle,
+  chunk: Buffer,
+  position: number,
+): Promise<void> {
+  let written = 0;
+  while (written < chunk.length) {
+    const { bytesWritten } = await file.write(
+      chunk,
+      written,
+      chunk.length - written,
+      position + written,
+    );
+    written += bytesWritten;
+  }
+}

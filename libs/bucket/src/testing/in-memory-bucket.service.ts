@@ -47,7 +47,12 @@ import {
   assertValidKey,
   toRangeHeader,
 } from '../bucket.validation';
-import { checkDestinationFile, checkSourceFile, withTemporaryFile } from '../local-files';
+import {
+  checkDestinationFile,
+  checkSourceFile,
+  withTemporaryFile,
+  writeFullyAt,
+} from '../local-files';
 import { abortErrorOf, throwIfAborted } from '../transfers/abort';
 import { withExactLength } from '../transfers/exact-length';
 import { TransferTracker } from '../transfers/transfer-tracker';
@@ -200,16 +205,7 @@ async function writeInto(
   for (let offset = 0; offset < data.length; offset += DOWNLOAD_CHUNK_BYTES) {
     throwIfAborted(signal);
     const chunk = data.subarray(offset, offset + DOWNLOAD_CHUNK_BYTES);
-    let written = 0;
-    while (written < chunk.length) {
-      const { bytesWritten } = await file.write(
-        chunk,
-        written,
-        chunk.length - written,
-        offset + written,
-      );
-      written += bytesWritten;
-    }
+    await writeFullyAt(file, chunk, offset);
     onProgress?.({ loaded: offset + chunk.length, total: data.length });
   }
   throwIfAborted(signal);

@@ -5,6 +5,7 @@ import { createBucketError, type BucketErrorContext } from '../bucket.errors';
 import { bucketErrorCodeOf } from '../bucket.error-mapping';
 import { operationFailed } from '../bucket.messages';
 import type { TransferProgress } from '../bucket.types';
+import { writeFullyAt } from '../local-files';
 import { abortErrorOf } from './abort';
 
 /** How to fetch one object. @internal */
@@ -31,16 +32,7 @@ async function writeAt(
 ): Promise<number> {
   let position = offset;
   for await (const chunk of body as AsyncIterable<Buffer>) {
-    let written = 0;
-    while (written < chunk.length) {
-      const { bytesWritten } = await file.write(
-        chunk,
-        written,
-        chunk.length - written,
-        position + written,
-      );
-      written += bytesWritten;
-    }
+    await writeFullyAt(file, chunk, position);
     position += chunk.length;
     count(chunk.length);
     progress();
