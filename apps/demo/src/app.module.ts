@@ -10,6 +10,7 @@ import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { FilesController } from './files/files.controller';
 import { ObjectUploader } from './files/object-uploader';
 import { HealthController } from './health/health.controller';
+import { WebModule } from './web/web.module';
 
 /**
  * The demo: an object-storage HTTP API over `nest-bucket`. Every setting comes from the
@@ -21,6 +22,7 @@ import { HealthController } from './health/health.controller';
     ConfigModule.forRoot({ isGlobal: true }),
     BucketModule.forRootAsync(),
     TerminusModule.forRoot({ errorLogStyle: 'pretty' }),
+    WebModule,
   ],
   controllers: [HealthController, BucketsController, FilesController],
   providers: [
