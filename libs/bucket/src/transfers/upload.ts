@@ -67,7 +67,13 @@ export async function uploadBody(
     try {
       const output = await client.send(
         new PutObjectCommand({ ...params, Body: checked, ContentLength: size }),
-        { abortSignal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal },
+        // Only a stream body can fail on its own and need its request aborted.
+        {
+          abortSignal:
+            checked === body
+              ? signal
+              : AbortSignal.any(signal ? [signal, stop.signal] : [stop.signal]),
+        },
       );
       onProgress?.({ loaded: size, total: size });
       return unquote(output.ETag);

@@ -1,0 +1,47 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { MachineInfo } from './machine';
+import type { ListingResult, ListingConfig } from './scenarios/listing';
+import type { LargeTransfersConfig, SizeResult } from './scenarios/large-transfers';
+import type { SmallOpsConfig, SmallOpsModeResult } from './scenarios/small-ops';
+import type { TargetCheck } from './targets';
+import type { RawHttpPlan } from './transfers/raw-http';
+
+/** Everything one run measured: what `bench/results/latest.json` holds. */
+export interface BenchResults {
+  date: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  server: { description: string; endpoint: string };
+  /** The library's options (its defaults) during the run. */
+  libraryOptions: Record<string, unknown>;
+  config: {
+    smallOps: SmallOpsConfig;
+    largeTransfers: LargeTransfersConfig;
+    listing: ListingConfig;
+    rawHttp: RawHttpPlan;
+  };
+  boto3: { available: boolean; note: string; versions?: Record<string, string> };
+  smallOps: SmallOpsModeResult[];
+  largeTransfers: SizeResult[];
+  listing: ListingResult;
+  targets: TargetCheck[];
+}
+
+/** Rounds every number to 4 significant digits, to keep the file readable. */
+function rounded(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value)
+    ? Number(value.toPrecision(4))
+    : value;
+}
+
+/**
+ * Writes the figures as JSON.
+ *
+ * @param path - the file
+ * @param results - the figures
+ */
+export async function writeResults(path: string, results: BenchResults): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(results, rounded, 2)}\n`);
+}

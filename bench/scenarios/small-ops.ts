@@ -1,0 +1,202 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import type { BucketService } from '../../libs/bucket/src';
+import { rotation } from '../alternate';
+import { runPool } from '../pool';
+import { latency, summarize, type Latency, type Summary } from '../stats';
+
+/** The four operations compared. */
+export const SMALL_OPS = ['put', 'get', 'head', 'delete'] as const;
+/** One of the four operations. */
+export type SmallOp = (typeof SMALL_OPS)[number];
+
+/** How the operations are issued: one after the other, or many in flight. */
+export interface SmallOpsMode {
+  name: string;
+  /** Operations in flight (1 = sequential). */
+  inFlight: number;
+  /** Operations per timed batch. */
+  opsPerBatch: number;
+}
+
+/** The shape of the small-operation scenario. */
+export interface SmallOpsConfig {
+  objectBytes: number;
+  modes: SmallOpsMode[];
+  /** Timed repetitions per mode, after one untimed warm-up. */
+  repetitions: number;
+}
+
+/** One operation, done one way. */
+type Perform = Record<SmallOp, (key: string) => Promise<unknown>>;
+
+/** A way of doing the four operations: the library, or the raw SDK. */
+interface Variant {
+  name: 'BucketService' | 'raw SDK';
+  perform: Perform;
+}
+
+/** Figures of one operation in one mode. */
+export interface SmallOpResult {
+  /** Operations per second of each variant, over the repetitions. */
+  service: Summary;
+  raw: Summary;
+  /** BucketService / raw, paired per repetition (the two runs next to each other). */
+  ratio: Summary;
+  /** This process's CPU time per operation, in microseconds, of each variant. */
+  serviceCpuUs: Summary;
+  rawCpuUs: Summary;
+}
+
+/** Figures of one mode. */
+export interface SmallOpsModeResult {
+  mode: SmallOpsMode;
+  ops: Record<SmallOp, SmallOpResult>;
+  /** Latency of every timed put, in ms. */
+  putLatency: { service: Latency; raw: Latency };
+}
+
+async function drain(body: Readable): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) bytes += chunk.length;
+  return bytes;
+}
+
+function serviceVariant(service: BucketService, bucket: string, body: Buffer): Variant {
+  return {
+    name: 'BucketService',
+    perform: {
+      put: (key) => service.putObject(bucket, key, body),
+      get: async (key) => drain((await service.getObject(bucket, key)).body),
+      head: (key) => service.getBucketFile(bucket, key),
+      delete: (key) => service.deleteFile(bucket, key),
+    },
+  };
+}
+
+function rawVariant(client: S3Client, bucket: string, body: Buffer): Variant {
+  return {
+    name: 'raw SDK',
+    perform: {
+      // The same request as the library's: it sends a Content-Type and the length.
+      put: (key) =>
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentType: 'application/octet-stream',
+            ContentLength: body.length,
+          }),
+        ),
+      get: async (key) =>
+        drain(
+          (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable,
+        ),
+      head: (key) => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
+      delete: (key) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
+    },
+  };
+}
+
+/** Runs one batch of each operation for each variant (in the given order) and records them. */
+async function runRound(
+  variants: Variant[],
+  mode: SmallOpsMode,
+  round: string,
+  record?: (variant: Variant, op: SmallOp, batch: Batch) => void,
+): Promise<void> {
+  for (const op of SMALL_OPS) {
+    for (const variant of variants) {
+      const prefix = `small/${mode.inFlight}/${round}/${variant.name.replace(/\W/g, '')}`;
+      const cpuBefore = process.cpuUsage();
+      const { wallMs, durations } = await runPool(mode.opsPerBatch, mode.inFlight, (i) =>
+        variant.perform[op](`${prefix}/${i}`),
+      );
+      const cpu = process.cpuUsage(cpuBefore);
+      record?.(variant, op, {
+        opsPerSec: mode.opsPerBatch / (wallMs / 1000),
+        cpuUsPerOp: (cpu.user + cpu.system) / mode.opsPerBatch,
+        durations,
+      });
+    }
+  }
+}
+
+/** What one batch measured. */
+interface Batch {
+  opsPerSec: number;
+  cpuUsPerOp: number;
+  /** Each operation's duration, in ms. */
+  durations: number[];
+}
+
+/**
+ * Small-operation overhead: BucketService (putObject, getObject with its body read,
+ * getBucketFile, deleteFile) against the same raw SDK commands on an equally configured client,
+ * on objects of `objectBytes`. For each mode, each repetition runs put, get, head, then delete
+ * batches of both variants next to each other, in alternating order.
+ *
+ * @param service - the library's service
+ * @param client - the raw client
+ * @param bucket - an existing bucket
+ * @param config - object size, modes and repetitions
+ * @param log - progress output
+ */
+export async function runSmallOps(
+  service: BucketService,
+  client: S3Client,
+  bucket: string,
+  config: SmallOpsConfig,
+  log: (line: string) => void,
+): Promise<SmallOpsModeResult[]> {
+  const body = Buffer.alloc(config.objectBytes, 'x');
+  const variants = [serviceVariant(service, bucket, body), rawVariant(client, bucket, body)];
+  const results: SmallOpsModeResult[] = [];
+  for (const mode of config.modes) {
+    await runRound(variants, mode, 'warmup');
+    const batches = new Map<string, Batch[]>();
+    const putDurations = new Map<string, number[]>();
+    for (let rep = 0; rep < config.repetitions; rep++) {
+      await runRound(rotation(variants, rep), mode, String(rep), (variant, op, batch) => {
+        const key = `${variant.name}/${op}`;
+        batches.set(key, [...(batches.get(key) ?? []), batch]);
+        if (op === 'put') {
+          const all = putDurations.get(variant.name) ?? [];
+          putDurations.set(variant.name, [...all, ...batch.durations]);
+        }
+      });
+      log(`small ops ${mode.name}: repetition ${rep + 1}/${config.repetitions}`);
+    }
+    const series = (name: string, op: SmallOp) => batches.get(`${name}/${op}`) ?? [];
+    const ops = Object.fromEntries(
+      SMALL_OPS.map((op) => {
+        const service = series('BucketService', op);
+        const raw = series('raw SDK', op);
+        const result: SmallOpResult = {
+          service: summarize(service.map((b) => b.opsPerSec)),
+          raw: summarize(raw.map((b) => b.opsPerSec)),
+          ratio: summarize(service.map((b, i) => b.opsPerSec / (raw[i]?.opsPerSec ?? Number.NaN))),
+          serviceCpuUs: summarize(service.map((b) => b.cpuUsPerOp)),
+          rawCpuUs: summarize(raw.map((b) => b.cpuUsPerOp)),
+        };
+        return [op, result];
+      }),
+    ) as Record<SmallOp, SmallOpResult>;
+    results.push({
+      mode,
+      ops,
+      putLatency: {
+        service: latency(putDurations.get('BucketService') ?? []),
+        raw: latency(putDurations.get('raw SDK') ?? []),
+      },
+    });
+  }
+  return results;
+}
