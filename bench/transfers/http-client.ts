@@ -2,7 +2,7 @@ import { Agent, request } from 'node:http';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { writeBodyAt } from './file-writer';
+import { writeBodyAt } from '../../libs/bucket/src/transfers/download';
 
 /** A plain-HTTP client with no SDK: `fetch` (undici) or Node's `http` module. */
 export type HttpTransport = 'fetch' | 'node:http';

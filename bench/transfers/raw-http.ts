@@ -111,7 +111,7 @@ export async function rawHttpUpload(
 /**
  * Reads an object through its presigned GET URL with plain HTTP, as ranged GETs of
  * `partSizeBytes`, `concurrency` at once. With `path`, each range is written at its offset in that
- * file in 1 MiB batches (`writeBodyAt`; the same job as `downloadFile`); without, the bytes are
+ * file in 1 MiB batches (`writeBodyAt`, the library's own writer for `downloadFile`); without, the bytes are
  * counted and discarded: what the server and the loopback deliver, without the cost of a file.
  *
  * @param client - signs the URL

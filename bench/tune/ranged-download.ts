@@ -4,7 +4,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { runPool } from '../pool';
-import { writeBodyAt } from '../transfers/file-writer';
+import { writeBodyAt } from '../../libs/bucket/src/transfers/download';
 
 /** How a ranged download writes each part into the file. */
 export type WritePath = 'awaited-writes' | 'write-stream' | 'sync-writes' | 'batched-writes';

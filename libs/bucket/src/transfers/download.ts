@@ -39,16 +39,18 @@ function dropBytes(buffers: Buffer[], count: number): Buffer[] {
 }
 
 /**
- * Writes a response body at its offset in the file, gathering the network's chunks into batches
- * of 1 MiB, each written with one awaited `writev` (measured: +39% throughput, -37% CPU per GiB
- * against one write per chunk). Returns the number of bytes written.
+ * Writes a body at its offset in an open file, gathering the network's chunks into batches of
+ * 1 MiB, each written with one awaited `writev` (measured: +39% throughput, -37% CPU per GiB
+ * against one write per chunk). `onWritten` hears of every batch.
+ *
+ * @returns the number of bytes written
+ * @internal
  */
-async function writeAt(
+export async function writeBodyAt(
   file: FileHandle,
-  body: Readable,
+  body: AsyncIterable<Uint8Array>,
   offset: number,
-  progress: () => void,
-  count: (n: number) => void,
+  onWritten?: (bytes: number) => void,
 ): Promise<number> {
   let position = offset;
   let batch: Buffer[] = [];
@@ -59,17 +61,34 @@ async function writeAt(
       position += bytesWritten;
       batchBytes -= bytesWritten;
       batch = dropBytes(batch, bytesWritten);
-      count(bytesWritten);
+      onWritten?.(bytesWritten);
     }
-    progress();
   };
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    batch.push(chunk);
-    batchBytes += chunk.length;
+  for await (const chunk of body) {
+    batch.push(
+      Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+    );
+    batchBytes += chunk.byteLength;
     if (batchBytes >= BATCH_BYTES) await flush();
   }
   await flush();
   return position - offset;
+}
+
+/** Writes a response body at its offset, counting bytes and reporting progress. */
+function writeAt(
+  file: FileHandle,
+  body: Readable,
+  offset: number,
+  progress: () => void,
+  count: (n: number) => void,
+): Promise<number> {
+  return writeBodyAt(file, body as AsyncIterable<Buffer>, offset, (bytes) => {
+    count(bytes);
+    progress();
+  });
 }
 
 function truncated(context: BucketErrorContext, received: number, expected: number) {
