@@ -9,6 +9,7 @@ import {
   type BucketErrorCode,
   type BucketModuleOptions,
 } from 'nest-bucket';
+import { startDemoApp, type DemoApp } from './support/demo-app';
 import { FaultProxy } from './support/fault-proxy';
 import { temporaryFolder } from './support/files';
 import { rawClient, removeBucket, serverOptions, uniqueBucketName } from './support/s3';
@@ -201,6 +202,69 @@ const BAD_CONFIGS: [string, Partial<Record<keyof BucketModuleOptions, unknown>>,
   ['a port out of range', { port: 65536 }, 'port (BUCKET_PORT) = 65536'],
 ];
 
+/** One bad HTTP request to the demo: the status, the code and text the answer must carry. */
+interface BadRequest {
+  name: string;
+  send: (demo: DemoApp) => Promise<{ status: number; body: unknown }>;
+  status: number;
+  code: string;
+  mentions: string[];
+}
+
+const UPLOAD_LIMIT = 1024;
+
+function badRequests(): BadRequest[] {
+  const object = () => `/buckets/${bucket}/files/exists.txt`;
+  return [
+    {
+      name: 'HTTP: malformed Range',
+      send: (d) => d.http.get(object()).set('Range', 'bytes=9-2'),
+      status: 416,
+      code: 'InvalidRange',
+      mentions: ['bytes=9-2'],
+    },
+    {
+      name: 'HTTP: Range not in bytes',
+      send: (d) => d.http.get(object()).set('Range', 'lines=0-1'),
+      status: 416,
+      code: 'InvalidRange',
+      mentions: ['lines=0-1'],
+    },
+    {
+      name: 'HTTP: missing token',
+      send: (d) => d.http.put(object()).send('overwrite'),
+      status: 401,
+      code: 'Unauthorized',
+      mentions: ['Authorization: Bearer'],
+    },
+    {
+      name: 'HTTP: wrong token',
+      send: (d) => d.http.delete(object()).set('Authorization', 'Bearer wrong'),
+      status: 401,
+      code: 'Unauthorized',
+      mentions: ['token'],
+    },
+    {
+      name: 'HTTP: oversized body',
+      send: (d) =>
+        d.http
+          .put(`/buckets/${bucket}/files/big.bin`)
+          .set(d.auth)
+          .send(Buffer.alloc(UPLOAD_LIMIT + 1)),
+      status: 413,
+      code: 'PayloadTooLarge',
+      mentions: [String(UPLOAD_LIMIT)],
+    },
+    {
+      name: 'HTTP: invalid bucket name',
+      send: (d) => d.http.post('/buckets/Bad_Bucket').set(d.auth),
+      status: 400,
+      code: 'InvalidBucketName',
+      mentions: ['"Bad_Bucket"'],
+    },
+  ];
+}
+
 /** Everything in the test bucket and the temporary folder: must not change on bad input. */
 async function snapshot(direct: S3Client): Promise<string> {
   const listing = await direct.send(new ListObjectsV2Command({ Bucket: bucket }));
@@ -243,7 +307,7 @@ describe('bad input: a clear error naming the value and the rule, no request, no
   });
 
   it('has at least 40 cases across the API and the configuration', () => {
-    expect(cases().length + BAD_CONFIGS.length).toBeGreaterThanOrEqual(40);
+    expect(cases().length + BAD_CONFIGS.length + badRequests().length).toBeGreaterThanOrEqual(40);
   });
 
   it.each(cases().map((c) => [c.name, c] as const))('%s', async (_name, badInput) => {
@@ -258,6 +322,26 @@ describe('bad input: a clear error naming the value and the rule, no request, no
     expect((error as BucketError).code).toBe(badInput.code);
     for (const text of badInput.mentions) expect((error as BucketError).message).toContain(text);
     expect(await snapshot(direct)).toBe(before);
+  });
+
+  describe('through the demo HTTP API', () => {
+    let demo: DemoApp;
+    beforeAll(async () => {
+      demo = await startDemoApp({ DEMO_MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT) });
+    });
+    afterAll(async () => {
+      await demo.close();
+    });
+
+    it.each(badRequests().map((c) => [c.name, c] as const))('%s', async (_name, bad) => {
+      const before = await snapshot(direct);
+      const response = await bad.send(demo);
+      expect(response.status).toBe(bad.status);
+      const body = response.body as { statusCode: number; code: string; message: string };
+      expect(body).toMatchObject({ statusCode: bad.status, code: bad.code });
+      for (const text of bad.mentions) expect(body.message).toContain(text);
+      expect(await snapshot(direct)).toBe(before);
+    });
   });
 
   it.each(BAD_CONFIGS)(
