@@ -9,7 +9,6 @@ import {
 import { Test, type TestingModule } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { BucketModule, BucketService, type BucketModuleSyncOptions } from 'nest-bucket';
-import { localS3 } from '../setup/local-s3';
 
 /** The options of the S3 server the integration tests run against, from the environment. */
 export function serverOptions(
@@ -86,23 +85,4 @@ export async function bootBucketModule(
   }).compile();
   await module.init();
   return { module, service: module.get(BucketService) };
-}
-
-/**
- * Whether the tests started the shared local server themselves. Tests that cut the server off
- * should prefer `startPrivateServer()` (test/support/private-server.ts), which cannot disturb
- * the test files running beside them.
- */
-export function serverIsManaged(): boolean {
-  return process.env.NEST_BUCKET_TEST_MANAGED_S3 === '1' && !!process.env.LOCAL_S3_DIR;
-}
-
-/** Stops the shared local server's gateway (not the cluster): the endpoint then refuses connections. */
-export async function stopGateway(): Promise<void> {
-  await localS3('stop-rgw', process.env.LOCAL_S3_DIR!);
-}
-
-/** Starts the shared local server's gateway again on the same port. */
-export async function startGateway(): Promise<void> {
-  await localS3('start-rgw', process.env.LOCAL_S3_DIR!);
 }
