@@ -12,7 +12,7 @@ export interface BenchConfig {
   rawHttp: RawHttpPlan;
 }
 
-/** The full run: 6 to 10 minutes on 2 cores, depending on what else runs there. */
+/** The full run: 8 to 12 minutes on 2 cores, depending on what else runs there. */
 const FULL: BenchConfig = {
   smallOps: {
     objectBytes: KIB,
@@ -20,17 +20,17 @@ const FULL: BenchConfig = {
       { name: 'sequential', inFlight: 1, opsPerBatch: 40 },
       { name: '32 in flight', inFlight: 32, opsPerBatch: 192 },
     ],
-    repetitions: 11,
+    repetitions: 25,
   },
   largeTransfers: {
     sizes: [
-      { bytes: 256 * MIB, repetitions: 4 },
+      { bytes: 256 * MIB, repetitions: 5 },
       { bytes: GIB, repetitions: 3 },
     ],
     warmupBytes: 32 * MIB,
     extraReferencesUpToBytes: 256 * MIB,
   },
-  listing: { keys: 10_000, createInFlight: 64, repetitions: 4 },
+  listing: { keys: 10_000, createInFlight: 64, repetitions: 8 },
   rawHttp: { partSizeBytes: 8 * MIB, concurrency: 8, transport: 'node:http' },
 };
 

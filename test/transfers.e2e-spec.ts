@@ -5,7 +5,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { TestingModule } from '@nestjs/testing';
-import { existsSync } from 'node:fs';
+import { existsSync, truncateSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BucketError, type BucketService, type TransferProgress } from 'nest-bucket';
@@ -91,6 +91,25 @@ describe('large objects and transfers (real server)', () => {
     expect(await errorCodeOf(upload)).toBe('Aborted');
     expect(await pendingUploads()).toBe(0);
     expect(await service.fileExists(bucket, 'big/aborted.bin')).toBe(false);
+  });
+
+  it('a file that shrinks during a multipart upload fails with InvalidArgument and leaves nothing behind', async () => {
+    const shrinking = join(folder.path, 'shrinking.bin');
+    await writeRandomFile(shrinking, 40 * MIB);
+    const upload = service.uploadFile(bucket, shrinking, 'big/shrinking.bin', {
+      partSizeBytes: 8 * MIB,
+      concurrency: 2,
+      // After the first part: the parts not yet started now read past the end of the file.
+      onProgress: () => {
+        truncateSync(shrinking, 12 * MIB);
+      },
+    });
+    const error = await upload.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BucketError);
+    expect((error as BucketError).code).toBe('InvalidArgument');
+    expect((error as BucketError).message).toMatch(/ended after \d+ bytes/);
+    expect(await pendingUploads()).toBe(0);
+    expect(await service.fileExists(bucket, 'big/shrinking.bin')).toBe(false);
   });
 
   it('an upload whose signal fired before it began makes no request', async () => {

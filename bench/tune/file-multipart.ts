@@ -109,3 +109,23 @@ export async function libStorageUpload(
     body.destroy();
   }
 }
+
+/**
+ * The same client with every `UploadPart` signed `UNSIGNED-PAYLOAD`, as the SDK already signs a
+ * streamed body: lib-storage hands the SDK buffered parts, which it otherwise hashes with SHA-256.
+ *
+ * @param client - a client of the bench's own, changed in place
+ */
+export function signPartsUnsigned(client: S3Client): S3Client {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (context.commandName === 'UploadPartCommand' && request.headers) {
+        request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'benchUnsignedParts' },
+  );
+  return client;
+}

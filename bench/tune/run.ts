@@ -9,7 +9,12 @@ import type { HttpTransport } from '../transfers/http-client';
 import { rawHttpDownload, rawHttpUpload } from '../transfers/raw-http';
 import { sdkDownload, sdkUpload } from '../transfers/sdk';
 import { MIB } from '../units';
-import { fileMultipartUpload, libStorageUpload, type PartBody } from './file-multipart';
+import {
+  fileMultipartUpload,
+  libStorageUpload,
+  signPartsUnsigned,
+  type PartBody,
+} from './file-multipart';
 import { runMatrix, type Candidate } from './matrix';
 import { workerDownload } from './worker-download';
 import { rangedDownload, type RangedOptions, type WritePath } from './ranged-download';
@@ -70,6 +75,12 @@ async function main(): Promise<void> {
           after: remove(target.key),
         });
       }
+      const unsigned = signPartsUnsigned(createRawClient(server));
+      candidates.push({
+        name: `lib-storage unsigned ${part} MiB x ${concurrency}`,
+        run: () => libStorageUpload(unsigned, target, part * MIB, concurrency, 64 * 1024),
+        after: remove(target.key),
+      });
       candidates.push({
         name: `lib-storage hwm 1 MiB ${part} MiB x ${concurrency}`,
         run: () => libStorageUpload(client, target, part * MIB, concurrency, MIB),
@@ -185,7 +196,10 @@ async function main(): Promise<void> {
     }
   }
   const only = process.env.BENCH_TUNE_ONLY;
-  const chosen = only ? candidates.filter((c) => c.name.includes(only)) : candidates;
+  const wanted = only?.split('|');
+  const chosen = wanted
+    ? candidates.filter((c) => wanted.some((part) => c.name.includes(part)))
+    : candidates;
   await runMatrix(`${experiment} ${sizeArg} MiB`, size, chosen, reps);
   if (experiment !== 'upload') await remove('source')();
 }

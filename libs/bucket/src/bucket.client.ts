@@ -4,6 +4,12 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { ResolvedBucketOptions } from './bucket.options';
 
+// eslint-disable-next-line @typescript-eslint/no-empty-function
+const ignore = () => {};
+
+/** A logger for the SDK that drops what it is told. */
+const SILENT_LOGGER = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: ignore };
+
 /**
  * Builds the `S3Client` of an instance from its resolved options: the provider factory behind
  * `getBucketClientToken()`.
@@ -19,6 +25,10 @@ export function createS3Client(options: ResolvedBucketOptions): S3Client {
     retryStrategy: new ConfiguredRetryStrategy(options.maxAttempts, (attempt) =>
       backoffDelay(options.retryBaseDelayMs, attempt),
     ),
+    // Without a logger the SDK writes to console.warn ("An error was encountered in a
+    // non-retryable streaming request.") on every failed or aborted upload; the library reports
+    // each failure itself, as the BucketError thrown and in its debug log.
+    logger: SILENT_LOGGER,
     requestChecksumCalculation: options.requestChecksumCalculation,
     responseChecksumValidation: options.responseChecksumValidation,
     requestHandler: {

@@ -47,6 +47,7 @@ import { createBucket, emptyBucket, listBucketNames } from './operations/buckets
 import { listingPages } from './operations/listing';
 import { copyObject, getObjectStream, headObject, presign } from './operations/objects';
 import { downloadToFile } from './transfers/download';
+import { uploadFileInParts } from './transfers/file-upload';
 import { TransferTracker } from './transfers/transfer-tracker';
 import { uploadBody, type UploadParams, type UploadPlan } from './transfers/upload';
 
@@ -186,8 +187,9 @@ export class BucketService
   }
 
   /**
-   * Uploads a local file, streamed from disk; above `multipartThresholdBytes` (16 MiB) in
-   * parts. The key defaults to the file's base name, as `aws s3 cp` does; the content type is
+   * Uploads a local file, streamed from disk; above `multipartThresholdBytes` (16 MiB) as a
+   * multipart upload whose parts (`partSizeBytes`, `concurrency` in flight) are each streamed from
+   * their own range of the file. The key defaults to the file's base name, as `aws s3 cp` does; the content type is
    * guessed from the extension.
    *
    * @throws BucketError `LocalFileError` (before any request), `NoSuchBucket`, `Aborted`
@@ -214,14 +216,13 @@ export class BucketService
         this.connection.run(
           context,
           async () => {
+            const plan = this.uploadPlan(context.operation, size, options, signal);
+            if (size > plan.multipartThresholdBytes) {
+              return uploadFileInParts(this.client, params, filePath, size, plan);
+            }
             const body = createReadStream(filePath);
             try {
-              return await uploadBody(
-                this.client,
-                params,
-                body,
-                this.uploadPlan(context.operation, size, options, signal),
-              );
+              return await uploadBody(this.client, params, body, plan);
             } finally {
               body.destroy();
             }

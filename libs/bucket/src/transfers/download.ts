@@ -6,6 +6,7 @@ import { bucketErrorCodeOf } from '../bucket.error-mapping';
 import { operationFailed } from '../bucket.messages';
 import type { TransferProgress } from '../bucket.types';
 import { abortErrorOf } from './abort';
+import { runPartPool } from './part-pool';
 
 /** How to fetch one object. @internal */
 export interface DownloadPlan {
@@ -77,20 +78,6 @@ export async function writeBodyAt(
   return position - offset;
 }
 
-/** Writes a response body at its offset, counting bytes and reporting progress. */
-function writeAt(
-  file: FileHandle,
-  body: Readable,
-  offset: number,
-  progress: () => void,
-  count: (n: number) => void,
-): Promise<number> {
-  return writeBodyAt(file, body as AsyncIterable<Buffer>, offset, (bytes) => {
-    count(bytes);
-    progress();
-  });
-}
-
 function truncated(context: BucketErrorContext, received: number, expected: number) {
   return createBucketError(
     'ConnectionFailed',
@@ -100,10 +87,11 @@ function truncated(context: BucketErrorContext, received: number, expected: numb
 }
 
 /**
- * Fetches an object into an open file. The first request asks for the first part; when the
- * object is larger, the rest comes in parallel ranged GETs pinned to the first answer's ETag
- * (`If-Match`), so that an object replaced meanwhile cannot be stitched from two versions.
- * Any failure stops every request in flight.
+ * Fetches an object into an open file. The first request asks for the first part; as soon as
+ * its headers give the size, the other parts start in ranged GETs pinned to its ETag
+ * (`If-Match`), so that an object replaced meanwhile cannot be stitched from two versions, while
+ * the first part's body is still being written. At most `concurrency` parts are in flight; any
+ * failure stops every request and waits for them before it rejects.
  *
  * @returns the object's size, verified against the bytes written
  * @internal
@@ -149,18 +137,14 @@ async function fetchInto(
   const firstLength = first.ContentLength ?? 0;
   const size = first.ContentRange ? Number(first.ContentRange.split('/')[1]) : firstLength;
   let loaded = 0;
-  const count = (n: number) => {
-    loaded += n;
+  const written = (bytes: number) => {
+    loaded += bytes;
+    onProgress?.({ loaded, total: size });
   };
-  const progress = () => onProgress?.({ loaded, total: size });
-  const received = await writeAt(file, first.Body as Readable, 0, progress, count);
-  if (received !== firstLength) throw truncated(target, received, firstLength);
-  if (size <= firstLength) {
-    progress();
-    return received;
-  }
-
-  let nextOffset = firstLength;
+  const writePart = async (body: Readable, offset: number, length: number) => {
+    const bytes = await writeBodyAt(file, body as AsyncIterable<Buffer>, offset, written);
+    if (bytes !== length) throw truncated(target, bytes, length);
+  };
   const fetchPart = async (offset: number) => {
     const end = Math.min(offset + partSizeBytes, size) - 1;
     const part = await client.send(
@@ -172,27 +156,20 @@ async function fetchInto(
       }),
       { abortSignal: signal },
     );
-    const bytes = await writeAt(file, part.Body as Readable, offset, progress, count);
-    if (bytes !== end - offset + 1) throw truncated(target, bytes, end - offset + 1);
+    await writePart(part.Body as Readable, offset, end - offset + 1);
   };
-  const worker = async () => {
-    while (nextOffset < size && !signal.aborted) {
-      const offset = nextOffset;
-      nextOffset += partSizeBytes;
-      await fetchPart(offset);
-    }
-  };
-  let firstFailure: { error: unknown } | undefined;
-  const workers = Array.from(
-    { length: Math.min(plan.concurrency, Math.ceil((size - firstLength) / partSizeBytes)) },
-    () =>
-      worker().catch((error: unknown) => {
-        stop.abort(error);
-        throw error;
-      }),
-  );
-  await Promise.all(workers);
-  if (firstFailure) throw firstFailure.error;
+  const others = Math.ceil(Math.max(0, size - firstLength) / partSizeBytes);
+  try {
+    await runPartPool(1 + others, plan.concurrency, stop, (index) =>
+      index === 0
+        ? writePart(first.Body as Readable, 0, firstLength)
+        : fetchPart(firstLength + (index - 1) * partSizeBytes),
+    );
+  } finally {
+    // Unread when a ranged GET failed before the first part was consumed: release its socket.
+    (first.Body as Readable | undefined)?.destroy();
+  }
+  if (size === 0) onProgress?.({ loaded, total: size });
   if (loaded !== size) throw truncated(target, loaded, size);
   return size;
 }

@@ -30,7 +30,8 @@ export interface UploadPlan {
   onOrphan?: (upload: MultipartUploadRef) => void;
 }
 
-function unquote(etag: string | undefined): string | undefined {
+/** An ETag without its quotes. @internal */
+export function unquote(etag: string | undefined): string | undefined {
   return etag?.replace(/^"(.*)"$/, '$1');
 }
 
@@ -55,25 +56,23 @@ export async function uploadBody(
   throwIfAborted(signal);
   const context = { operation: plan.operation, bucket: params.Bucket, key: params.Key };
   let bodyError: Error | undefined;
-  const stop = new AbortController();
-  const checked =
-    body instanceof Readable && size !== undefined
-      ? withExactLength(body, size, context, (error) => {
-          bodyError = error;
-          stop.abort(error);
-        })
-      : body;
+  // Only a stream body can fail on its own and need its request aborted: a buffer's put (the
+  // hot path of small objects) makes no controller of its own.
+  let abortSignal = signal;
+  let checked = body;
+  if (body instanceof Readable && size !== undefined) {
+    const stop = new AbortController();
+    abortSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    checked = withExactLength(body, size, context, (error) => {
+      bodyError = error;
+      stop.abort(error);
+    });
+  }
   if (size !== undefined && size <= plan.multipartThresholdBytes) {
     try {
       const output = await client.send(
         new PutObjectCommand({ ...params, Body: checked, ContentLength: size }),
-        // Only a stream body can fail on its own and need its request aborted.
-        {
-          abortSignal:
-            checked === body
-              ? signal
-              : AbortSignal.any(signal ? [signal, stop.signal] : [stop.signal]),
-        },
+        { abortSignal },
       );
       onProgress?.({ loaded: size, total: size });
       return unquote(output.ETag);
@@ -123,8 +122,9 @@ export async function uploadBody(
  * Makes sure a failed multipart upload is gone from the server. lib-storage aborts it itself,
  * but that request fails too when the connection is what failed: such an upload is handed to
  * `onOrphan`, to be aborted once the server is back.
+ * @internal
  */
-async function abortLeftover(
+export async function abortLeftover(
   client: S3Client,
   params: UploadParams,
   uploadId: string | undefined,
@@ -139,7 +139,11 @@ async function abortLeftover(
   }
 }
 
-async function headEtag(client: S3Client, params: UploadParams): Promise<string | undefined> {
+/** The object's ETag from a HeadObject. @internal */
+export async function headEtag(
+  client: S3Client,
+  params: UploadParams,
+): Promise<string | undefined> {
   const head = await client.send(new HeadObjectCommand({ Bucket: params.Bucket, Key: params.Key }));
   return unquote(head.ETag);
 }
