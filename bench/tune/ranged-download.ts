@@ -25,7 +25,8 @@ async function writePart(file: FileHandle, body: Readable, offset: number, how: 
   }
   let position = offset;
   if (how === 'batched-writes') {
-    await writeBodyAt(file, body as AsyncIterable<Buffer>, offset);
+    const batchMiB = Number(process.env.BENCH_TUNE_BATCH_MIB ?? 1);
+    await writeBodyAt(file, body as AsyncIterable<Buffer>, offset, undefined, batchMiB * 2 ** 20);
     return;
   }
   if (how === 'sync-writes') {
@@ -84,7 +85,21 @@ export async function rangedDownload(
   };
   try {
     const parts = Math.ceil(target.size / partSizeBytes);
-    if (options.firstAlone) {
+    if (options.firstAlone && options.overlap) {
+      // As the library does now: the others start on the first answer's headers.
+      const first = await client.send(
+        new GetObjectCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          Range: `bytes=0-${partSizeBytes - 1}`,
+        }),
+      );
+      await runPool(parts, concurrency, (i) =>
+        i === 0
+          ? writePart(file, first.Body as Readable, 0, how)
+          : fetchPart(i, options.ifMatch ? first.ETag : undefined).then(() => undefined),
+      );
+    } else if (options.firstAlone) {
       // As the library does: part 0 alone, its body written, before the others start.
       const etag = await fetchPart(0);
       await runPool(parts - 1, concurrency, (i) =>
@@ -104,4 +119,6 @@ export interface RangedOptions {
   firstAlone?: boolean;
   /** Send `If-Match: <first part's ETag>` with every other part (needs `firstAlone`). */
   ifMatch?: boolean;
+  /** With `firstAlone`: start the others once the first answer's headers are in. */
+  overlap?: boolean;
 }

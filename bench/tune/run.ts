@@ -1,5 +1,6 @@
 import { CreateBucketCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
+import { downloadToFile } from '../../libs/bucket/src/transfers/download';
 import { join } from 'node:path';
 import { cleanupOnSignals, onCleanup, runCleanup } from '../cleanup';
 import { createBenchService, createRawClient } from '../clients';
@@ -123,6 +124,23 @@ async function main(): Promise<void> {
         after: removeFile,
       });
     }
+    candidates.push({
+      name: 'downloadToFile (library core, raw client, plain file)',
+      run: async () => {
+        const file = await open(target, 'w');
+        try {
+          await downloadToFile(
+            client,
+            { operation: 'downloadFile', bucket, key: 'source' },
+            file,
+            { partSizeBytes: 8 * MIB, concurrency: 8 },
+          );
+        } finally {
+          await file.close();
+        }
+      },
+      after: removeFile,
+    });
     const paths = (process.env.BENCH_TUNE_WRITE ?? 'awaited-writes,write-stream').split(',');
     for (const [workers, inFlight] of grid('BENCH_TUNE_WORKERS', '2x4')) {
       candidates.push({
@@ -142,20 +160,23 @@ async function main(): Promise<void> {
       });
     }
     for (const [part, concurrency] of grid('BENCH_TUNE_ALT', '8x8')) {
+      const firstWrite = (paths[0] ?? 'batched-writes') as WritePath;
       const steps: [string, RangedOptions][] = [
         ['first alone', { firstAlone: true }],
         ['first alone + If-Match', { firstAlone: true, ifMatch: true }],
+        ['overlap + If-Match', { firstAlone: true, ifMatch: true, overlap: true }],
+        ['overlap', { firstAlone: true, overlap: true }],
       ];
       for (const [label, options] of steps) {
         candidates.push({
-          name: `ranged awaited-writes ${label} ${part} MiB x ${concurrency}`,
+          name: `ranged ${firstWrite} ${label} ${part} MiB x ${concurrency}`,
           run: () =>
             rangedDownload(
               client,
               { bucket, key: 'source', path: target, size },
               part * MIB,
               concurrency,
-              'awaited-writes',
+              firstWrite,
               options,
             ),
           after: removeFile,

@@ -259,19 +259,26 @@ export class BucketService
       };
       const isStream = body instanceof Readable;
       const size = isStream ? options.contentLength : Buffer.byteLength(body);
-      const etag = await this.transfers.track(context, options.signal, (signal) =>
-        this.connection.run(
-          context,
-          () =>
-            uploadBody(
-              this.client,
-              params,
-              body,
-              this.uploadPlan(context.operation, size, options, signal),
-            ),
-          // A stream is consumed by the first attempt: it cannot be sent again.
-          { signal, repeatable: !isStream },
-        ),
+      // One request with its body in memory: nothing to cut short on shutdown.
+      const abortable =
+        isStream || size === undefined || size > this.options.multipartThresholdBytes;
+      const etag = await this.transfers.track(
+        context,
+        options.signal,
+        (signal) =>
+          this.connection.run(
+            context,
+            () =>
+              uploadBody(
+                this.client,
+                params,
+                body,
+                this.uploadPlan(context.operation, size, options, signal),
+              ),
+            // A stream is consumed by the first attempt: it cannot be sent again.
+            { signal, repeatable: !isStream },
+          ),
+        { abortable },
       );
       return { bucket, key, etag };
     });
@@ -595,7 +602,7 @@ export class BucketService
     operation: string,
     size: number | undefined,
     options: PutObjectOptions,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): UploadPlan {
     return {
       operation,

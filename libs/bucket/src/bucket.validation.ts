@@ -11,6 +11,10 @@ const IPV4_FORM = /^\d{1,3}(\.\d{1,3}){3}$/;
 const FORBIDDEN_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
 const FORBIDDEN_SUFFIXES = ['-s3alias', '--ol-s3', '--x-s3', '.mrap'];
 
+/** Bucket names already found valid, up to `VALID_BUCKET_NAMES_KEPT`. */
+const VALID_BUCKET_NAMES = new Set<string>();
+const VALID_BUCKET_NAMES_KEPT = 256;
+
 /**
  * Returns why a bucket name breaks S3's naming rules, or `undefined` when it is valid.
  * The rules are AWS's general-purpose bucket rules, which every S3-compatible server accepts.
@@ -60,6 +64,7 @@ export function describeValue(value: unknown): string {
  * @internal
  */
 export function assertValidBucketName(name: unknown, operation: string): asserts name is string {
+  if (typeof name === 'string' && VALID_BUCKET_NAMES.has(name)) return;
   const problem = bucketNameProblem(name);
   if (problem) {
     throw createBucketError(
@@ -68,6 +73,9 @@ export function assertValidBucketName(name: unknown, operation: string): asserts
       { operation },
     );
   }
+  // An application uses a handful of buckets: remember them rather than run eight tests a call.
+  if (VALID_BUCKET_NAMES.size >= VALID_BUCKET_NAMES_KEPT) VALID_BUCKET_NAMES.clear();
+  VALID_BUCKET_NAMES.add(name as string);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { ListedFile } from '../bucket.types';
+import { unquote } from './objects';
 
 /** What to list. @internal */
 export interface ListingQuery {
@@ -34,7 +35,7 @@ export async function* listingPages(
         key: object.Key ?? '',
         size: object.Size ?? 0,
         lastModified: object.LastModified ?? new Date(0),
-        etag: object.ETag?.replace(/^"(.*)"$/, '$1') ?? '',
+        etag: unquote(object.ETag) ?? '',
       })),
       prefixes: (page.CommonPrefixes ?? []).flatMap((p) =>
         p.Prefix === undefined ? [] : [p.Prefix],

@@ -18,7 +18,9 @@ import { bucketExists } from './buckets';
 
 /** Strips the quotes S3 puts around ETags. @internal */
 export function unquote(etag: string | undefined): string | undefined {
-  return etag?.replace(/^"(.*)"$/, '$1');
+  return etag !== undefined && etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"')
+    ? etag.slice(1, -1)
+    : etag;
 }
 
 /**

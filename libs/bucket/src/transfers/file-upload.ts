@@ -9,7 +9,8 @@ import { createReadStream } from 'node:fs';
 import { abortErrorOf, throwIfAborted } from './abort';
 import { withExactLength } from './exact-length';
 import { runPartPool } from './part-pool';
-import { abortLeftover, headEtag, unquote, type UploadParams, type UploadPlan } from './upload';
+import { unquote } from '../operations/objects';
+import { abortLeftover, headEtag, type UploadParams, type UploadPlan } from './upload';
 
 /** Bytes per disk read of a part: one trip to libuv's pool per MiB rather than per 64 KiB. */
 const READ_CHUNK_BYTES = 1024 * 1024;

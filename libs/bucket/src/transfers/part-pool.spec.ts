@@ -27,7 +27,9 @@ describe('runPartPool', () => {
       try {
         if (index === 1) throw failure;
         // The others end only when told to stop, a little later.
-        await new Promise((resolve) => stop.signal.addEventListener('abort', resolve));
+        await new Promise((resolve) => {
+          stop.signal.addEventListener('abort', resolve);
+        });
         await delay(20);
       } finally {
         settled.push(index);

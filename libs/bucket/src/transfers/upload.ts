@@ -3,6 +3,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import type { ObjectBody, TransferProgress } from '../bucket.types';
 import { abortMultipartUpload, type MultipartUploadRef } from '../operations/multipart-cleanup';
+import { unquote } from '../operations/objects';
 import { abortErrorOf, throwIfAborted } from './abort';
 import { withExactLength } from './exact-length';
 
@@ -28,11 +29,6 @@ export interface UploadPlan {
   operation: string;
   /** Told of a multipart upload that failed and could not be aborted on the server. */
   onOrphan?: (upload: MultipartUploadRef) => void;
-}
-
-/** An ETag without its quotes. @internal */
-export function unquote(etag: string | undefined): string | undefined {
-  return etag?.replace(/^"(.*)"$/, '$1');
 }
 
 /**
