@@ -9,10 +9,11 @@ import {
   BucketModule,
   BucketService,
   type BucketModuleSyncOptions,
+  type TransferProgress,
 } from 'nest-bucket';
 import { errorCodeOf } from './contract/bucket-service.contract';
 import { FaultProxy } from './support/fault-proxy';
-import { temporaryFolder, writeRandomFile } from './support/files';
+import { sha256File, temporaryFolder, writeRandomFile } from './support/files';
 import { CapturingLogger } from './support/log-capture';
 import { rawClient, removeBucket, serverOptions, uniqueBucketName } from './support/s3';
 
@@ -121,6 +122,26 @@ describe('faults between the service and the server', () => {
     proxy.setMode('pass');
     // The next operation reconnects, and first aborts the upload that could not be aborted.
     expect(await service.fileExists(bucket, 'cut-upload.bin')).toBe(false);
+    expect(await pendingUploads()).toBe(0);
+    await module.close();
+  });
+
+  it('a multipart upload survives a cut connection by sending the cut parts again, not the whole file', async () => {
+    const { module, service } = await bootThrough(proxy);
+    const events: TransferProgress[] = [];
+    const cut = proxy.cutAfterBytes(30 * MIB, 'pass');
+    const result = await service.uploadFile(bucket, hundred, 'cut-resent.bin', {
+      onProgress: (progress) => events.push(progress),
+    });
+    await cut;
+    expect(result.size).toBe(100 * MIB);
+    // A restart of the whole upload would start its progress from zero again.
+    for (let i = 1; i < events.length; i++)
+      expect(events[i].loaded).toBeGreaterThan(events[i - 1].loaded);
+    expect(events.at(-1)?.loaded).toBe(100 * MIB);
+    const copy = join(folder.path, 'cut-resent.out');
+    await service.downloadFile(bucket, 'cut-resent.bin', copy);
+    expect(await sha256File(copy)).toBe(await sha256File(hundred));
     expect(await pendingUploads()).toBe(0);
     await module.close();
   });

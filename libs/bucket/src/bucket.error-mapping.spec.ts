@@ -59,6 +59,18 @@ describe('bucketErrorCodeOf', () => {
     );
   });
 
+  it('maps a reset socket that the SDK renamed TimeoutError to ConnectionFailed, also as text', () => {
+    const reset = Object.assign(new Error('socket hang up'), {
+      name: 'TimeoutError',
+      code: 'ECONNRESET',
+    });
+    expect(bucketErrorCodeOf(reset)).toBe('ConnectionFailed');
+    const wrapped = new Error('AWS SDK error wrapper for TimeoutError: socket hang up');
+    expect(bucketErrorCodeOf(wrapped)).toBe('ConnectionFailed');
+    const timedOut = new Error('AWS SDK error wrapper for TimeoutError: request timed out');
+    expect(bucketErrorCodeOf(timedOut)).toBe('Timeout');
+  });
+
   it('maps an abort whose timeout reason was reduced to text (another realm) to Timeout', () => {
     const flattened = Object.assign(
       new Error('TimeoutError: The operation was aborted due to timeout'),

@@ -52,9 +52,13 @@ interface ErrorLike {
   $metadata?: { httpStatusCode?: number };
 }
 
-/** The names under which an error may be known: its name, its S3 code and its Node code. */
+/**
+ * The names under which an error may be known: its S3 code, its Node code and its name. The
+ * Node code comes before the name because the SDK renames a reset socket (`ECONNRESET`, "socket
+ * hang up") `TimeoutError`: the connection failed, nothing timed out.
+ */
 function namesOf(error: ErrorLike): string[] {
-  const names = [error.Code, error.name, error.code].filter(
+  const names = [error.Code, error.code, error.name].filter(
     (n): n is string => typeof n === 'string',
   );
   // Node's AggregateError (happy-eyeballs connect) hides the network code in its members.
@@ -93,6 +97,9 @@ function codeFromMessage(message: unknown): BucketErrorCode | undefined {
     const code = CODE_BY_NAME[name];
     if (code) return code;
   }
+  // Node's text for a reset socket, which the SDK renames TimeoutError (see namesOf).
+  if (message.includes('socket hang up')) return 'ConnectionFailed';
+  if (/\bTimeoutError\b/.test(message)) return 'Timeout';
   return undefined;
 }
 

@@ -615,6 +615,7 @@ export class BucketService
       onOrphan: (upload) => {
         this.connection.rememberOrphan(upload);
       },
+      retry: { maxAttempts: this.options.maxAttempts, baseDelayMs: this.options.retryBaseDelayMs },
     };
   }
 

@@ -5,7 +5,11 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { createReadStream } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { backoffDelay } from '../bucket.client';
+import { bucketErrorCodeOf } from '../bucket.error-mapping';
 import { abortErrorOf, throwIfAborted } from './abort';
 import { withExactLength } from './exact-length';
 import { runPartPool } from './part-pool';
@@ -55,29 +59,32 @@ export async function uploadFileInParts(
     await runPartPool(Math.ceil(size / partSizeBytes), plan.concurrency, stop, async (index) => {
       const start = index * partSizeBytes;
       const length = Math.min(partSizeBytes, size - start);
-      const file = createReadStream(filePath, {
-        start,
-        end: start + length - 1,
-        highWaterMark: READ_CHUNK_BYTES,
-      });
-      const body = withExactLength(file, length, context, (error) => {
-        bodyError ??= error;
-        stop.abort(error);
-      });
-      try {
-        const output = await client.send(
-          new UploadPartCommand({
-            ...upload,
-            PartNumber: index + 1,
-            Body: body,
-            ContentLength: length,
-          }),
-          { abortSignal: partSignal },
-        );
-        parts[index] = { PartNumber: index + 1, ETag: output.ETag };
-      } finally {
-        file.destroy();
-      }
+      const sendPart = async () => {
+        const file = createReadStream(filePath, {
+          start,
+          end: start + length - 1,
+          highWaterMark: READ_CHUNK_BYTES,
+        });
+        const body = withExactLength(file, length, context, (error) => {
+          bodyError ??= error;
+          stop.abort(error);
+        });
+        try {
+          return await client.send(
+            new UploadPartCommand({
+              ...upload,
+              PartNumber: index + 1,
+              Body: body,
+              ContentLength: length,
+            }),
+            { abortSignal: partSignal },
+          );
+        } finally {
+          file.destroy();
+        }
+      };
+      const output = await withPartRetries(sendPart, plan, partSignal, () => bodyError);
+      parts[index] = { PartNumber: index + 1, ETag: output.ETag };
       loaded += length;
       onProgress?.({ loaded, total: size });
     });
@@ -93,4 +100,39 @@ export async function uploadFileInParts(
     if (signal?.aborted) throw abortErrorOf(signal);
     throw bodyError ?? error;
   }
+}
+
+/**
+ * Sends a part again after a failure the SDK itself would retry for a body in memory (a reset
+ * or cut connection, a timeout, throttling, a 5xx), up to `plan.retry.maxAttempts` in all. The
+ * SDK does not retry a streamed body, which it cannot rewind; a part of a file can simply be
+ * read again, so a cut connection costs one part, not the upload.
+ */
+async function withPartRetries<T>(
+  send: () => Promise<T>,
+  plan: UploadPlan,
+  signal: AbortSignal,
+  bodyFailure: () => Error | undefined,
+): Promise<T> {
+  const { maxAttempts = 1, baseDelayMs = 0 } = plan.retry ?? {};
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const again =
+        attempt < maxAttempts && !signal.aborted && !bodyFailure() && isRetryable(error);
+      if (!again) throw error;
+      await delay(backoffDelay(baseDelayMs, attempt), undefined, { signal });
+    }
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  const sdkError = error as Parameters<typeof isTransientError>[0];
+  return (
+    isTransientError(sdkError) ||
+    isThrottlingError(sdkError) ||
+    isServerError(sdkError) ||
+    ['ConnectionFailed', 'Timeout'].includes(bucketErrorCodeOf(error))
+  );
 }

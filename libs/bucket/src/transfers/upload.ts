@@ -29,6 +29,8 @@ export interface UploadPlan {
   operation: string;
   /** Told of a multipart upload that failed and could not be aborted on the server. */
   onOrphan?: (upload: MultipartUploadRef) => void;
+  /** Attempts per part of a file's multipart upload, and the backoff between them. */
+  retry?: { maxAttempts: number; baseDelayMs: number };
 }
 
 /**
