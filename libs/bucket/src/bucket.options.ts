@@ -59,7 +59,11 @@ export interface BucketModuleOptions {
    * Env: `BUCKET_REQUEST_TIMEOUT_MS`.
    */
   requestTimeoutMs?: number;
-  /** How many times the SDK tries a request in all (1 = no retry). Default: 3. Env: `BUCKET_MAX_ATTEMPTS`. */
+  /**
+   * How many times a request is tried in all (1 = no retry): by the SDK, and by `uploadFile` for
+   * each part, which it reads again from the file (the SDK does not retry a streamed body).
+   * Default: 3. Env: `BUCKET_MAX_ATTEMPTS`.
+   */
   maxAttempts?: number;
   /**
    * The base of the exponential backoff between the SDK's attempts, in ms: attempt n waits about
