@@ -129,12 +129,10 @@ async function main(): Promise<void> {
       run: async () => {
         const file = await open(target, 'w');
         try {
-          await downloadToFile(
-            client,
-            { operation: 'downloadFile', bucket, key: 'source' },
-            file,
-            { partSizeBytes: 8 * MIB, concurrency: 8 },
-          );
+          await downloadToFile(client, { operation: 'downloadFile', bucket, key: 'source' }, file, {
+            partSizeBytes: 8 * MIB,
+            concurrency: 8,
+          });
         } finally {
           await file.close();
         }
