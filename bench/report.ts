@@ -61,7 +61,7 @@ function transfersSection(results: BenchResults): string {
     }
   }
   return [
-    `Large transfers, MiB/s: median [min-max]; "nest-bucket vs" = nest-bucket / that variant, paired per repetition; client CPU s/GiB (median); RSS growth in MiB (median / worst) of the process moving the bytes (the bench process for Node variants: memory an earlier run left resident can hide growth; see the fresh-process probe below)`,
+    `Large transfers, MiB/s: median [min-max]; "nest-bucket vs" = nest-bucket / that variant, paired per repetition; client CPU s/GiB (median); RSS growth in MiB (median / worst) of the process moving the bytes (each Node variant's run in ${results.config.nodeVariantsIn}; boto3 in a fresh Python process each)`,
     renderTable(
       ['size', 'direction', 'variant', 'MiB/s', 'nest-bucket vs', 'CPU s/GiB', 'RSS growth'],
       rows,

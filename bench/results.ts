@@ -20,6 +20,8 @@ export interface BenchResults {
     largeTransfers: LargeTransfersConfig;
     listing: ListingConfig;
     rawHttp: RawHttpPlan;
+    /** Where each timed run of a Node transfer variant ran (`BENCH_IN_PROCESS`). */
+    nodeVariantsIn: 'the bench process' | 'a fresh process each';
   };
   boto3: { available: boolean; note: string; versions?: Record<string, string> };
   smallOps: SmallOpsModeResult[];

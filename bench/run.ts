@@ -57,7 +57,10 @@ async function main(): Promise<void> {
   const smallOps = await runSmallOps(service, client, bucket, config.smallOps, log);
   log('listing...');
   const listing = await runListing(service, client, bucket, config.listing, log);
-  log('large transfers...');
+  const inProcess = process.env.BENCH_IN_PROCESS === '1';
+  log(
+    `large transfers (Node variants in ${inProcess ? 'this process' : 'a fresh process each'})...`,
+  );
   const largeTransfers = await runLargeTransfers(
     {
       service,
@@ -65,6 +68,8 @@ async function main(): Promise<void> {
       server,
       rawHttp: config.rawHttp,
       python: boto3.available ? boto3.python : undefined,
+      folder,
+      inProcess,
     },
     bucket,
     folder,
@@ -78,7 +83,12 @@ async function main(): Promise<void> {
     machine: { ...machine, loadAverageAtEnd: loadavg()[0] ?? 0 },
     server: { description: server.description, endpoint: server.endpoint },
     libraryOptions: { ...BUCKET_OPTION_DEFAULTS },
-    config,
+    config: {
+      ...config,
+      nodeVariantsIn: inProcess
+        ? ('the bench process' as const)
+        : ('a fresh process each' as const),
+    },
     boto3: {
       available: boto3.available,
       note: boto3.note,

@@ -6,19 +6,13 @@ import { measureRss } from '../memory';
 import type { ServerConnection } from '../server';
 import { GIB } from '../units';
 import { boto3Transfer } from './boto3';
-import { rawHttpDownload, rawHttpUpload, type RawHttpPlan } from './raw-http';
-import { sdkDownload, sdkUpload } from './sdk';
+import { runInFreshProcess } from './fresh-process';
+import { NODE_VARIANT, nodeWork, type NodeVariantName, type TransferJob } from './node-work';
+import type { RawHttpPlan } from './raw-http';
 
-/** One large transfer to time: the object and the local file. */
-export interface TransferJob {
-  bucket: string;
-  key: string;
-  /** The file to upload, or the file to download into. */
-  path: string;
-  size: number;
-}
+export type { TransferJob } from './node-work';
 
-/** What one run of a variant measured. */
+/** What one timed transfer cost. */
 export interface Measured {
   ms: number;
   /** RSS growth of the process that moved the bytes, in MiB. */
@@ -42,45 +36,67 @@ export interface VariantContext {
   rawHttp: RawHttpPlan;
   /** The Python interpreter with boto3, when available. */
   python?: string;
+  /** A folder for the fresh processes' warm-up files. */
+  folder: string;
+  /**
+   * Time the Node variants in the bench's own process (`BENCH_IN_PROCESS=1`) rather than each
+   * run in a fresh process.
+   */
+  inProcess: boolean;
 }
 
 /** Variant names, as the report shows them. */
-export const VARIANT = {
-  library: 'nest-bucket',
-  sdk: 'raw SDK',
-  http: 'raw HTTP',
-  httpFetch: 'raw HTTP (fetch)',
-  httpDiscard: 'raw HTTP, discarded',
-  boto3: 'boto3',
-} as const;
+export const VARIANT = { ...NODE_VARIANT, boto3: 'boto3' } as const;
 
-/** Times `work` with its RSS growth and CPU time in this process; checks the bytes moved. */
-function inProcess(
-  name: string,
-  work: (job: TransferJob) => Promise<unknown>,
-  verify: (job: TransferJob) => Promise<number>,
+/**
+ * A Node variant: each timed run in a fresh process after a warm-up there (as boto3 runs), or,
+ * with `context.inProcess`, in this process. The bytes moved are checked with `verify`, which
+ * gets what the run received when it wrote no file.
+ */
+function nodeVariant(
+  context: VariantContext,
+  name: NodeVariantName,
+  direction: 'upload' | 'download',
+  verify: (job: TransferJob, received: number | undefined) => Promise<number>,
 ): TransferVariant {
+  const work = nodeWork(name, direction, context);
   return {
     name,
     measure: async (job) => {
-      let cpu = { user: 0, system: 0 };
-      const { result: ms, rss } = await measureRss(async () => {
-        const cpuBefore = process.cpuUsage();
-        const started = performance.now();
-        await work(job);
-        const elapsed = performance.now() - started;
-        cpu = process.cpuUsage(cpuBefore);
-        return elapsed;
-      });
-      const moved = await verify(job);
+      const run = context.inProcess
+        ? await timeHere(() => work(job), job.size)
+        : await runInFreshProcess({
+            server: context.server,
+            variant: name,
+            direction,
+            job,
+            rawHttp: context.rawHttp,
+            folder: context.folder,
+          });
+      const moved = await verify(job, run.received);
       if (moved !== job.size) throw new Error(`${name}: moved ${moved} of ${job.size} bytes`);
       return {
-        ms,
-        rssGrowthMiB: rss.growthMiB,
-        cpuSecondsPerGiB: (cpu.user + cpu.system) / 1e6 / (job.size / GIB),
+        ms: run.ms,
+        rssGrowthMiB: run.rss.growthMiB,
+        cpuSecondsPerGiB: run.cpuSecondsPerGiB,
       };
     },
   };
+}
+
+/** Times `work` with its RSS growth and CPU time in this process. */
+async function timeHere(work: () => Promise<number | undefined>, bytes: number) {
+  let cpu = { user: 0, system: 0 };
+  let received: number | undefined;
+  const { result: ms, rss } = await measureRss(async () => {
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    received = await work();
+    const elapsed = performance.now() - started;
+    cpu = process.cpuUsage(cpuBefore);
+    return elapsed;
+  });
+  return { ms, rss, received, cpuSecondsPerGiB: (cpu.user + cpu.system) / 1e6 / (bytes / GIB) };
 }
 
 /** A boto3 transfer in a Python child process, checked with `verify`. */
@@ -110,20 +126,15 @@ function viaBoto3(
  * @param withFetch - whether to add the `fetch` flavour of the raw-HTTP reference
  */
 export function uploadVariants(context: VariantContext, withFetch: boolean): TransferVariant[] {
-  const { service, client, server, rawHttp, python } = context;
+  const { service, server, python } = context;
   const stored = async (job: TransferJob) =>
     (await service.getBucketFile(job.bucket, job.key)).size;
-  const http = (name: string, plan: RawHttpPlan) =>
-    inProcess(
-      name,
-      (job) => rawHttpUpload(client, job.bucket, job.key, job.path, job.size, plan),
-      stored,
-    );
+  const node = (name: NodeVariantName) => nodeVariant(context, name, 'upload', stored);
   return [
-    inProcess(VARIANT.library, (job) => service.uploadFile(job.bucket, job.path, job.key), stored),
-    inProcess(VARIANT.sdk, (job) => sdkUpload(client, job.bucket, job.key, job.path), stored),
-    http(VARIANT.http, rawHttp),
-    ...(withFetch ? [http(VARIANT.httpFetch, { ...rawHttp, transport: 'fetch' })] : []),
+    node(VARIANT.library),
+    node(VARIANT.sdk),
+    node(VARIANT.http),
+    ...(withFetch ? [node(VARIANT.httpFetch)] : []),
     ...(python ? [viaBoto3(python, server, 'upload', stored)] : []),
   ];
 }
@@ -139,7 +150,7 @@ export function uploadVariants(context: VariantContext, withFetch: boolean): Tra
  * @param withFetch - whether to add the `fetch` and discarding flavours of the reference
  */
 export function downloadVariants(context: VariantContext, withFetch: boolean): TransferVariant[] {
-  const { service, client, server, rawHttp, python } = context;
+  const { server, python } = context;
   const written = async (job: TransferJob) => {
     try {
       return await fileSize(job.path);
@@ -147,32 +158,17 @@ export function downloadVariants(context: VariantContext, withFetch: boolean): T
       await rm(job.path, { force: true });
     }
   };
-  const http = (name: string, plan: RawHttpPlan, toFile: boolean) => {
-    let received = 0;
-    return inProcess(
-      name,
-      async (job) => {
-        const path = toFile ? job.path : undefined;
-        received = await rawHttpDownload(client, { ...job, path }, plan);
-      },
-      async (job) => {
-        if (toFile) await written(job);
-        return received;
-      },
-    );
-  };
+  const node = (name: NodeVariantName) => nodeVariant(context, name, 'download', written);
   return [
-    inProcess(
-      VARIANT.library,
-      (job) => service.downloadFile(job.bucket, job.key, job.path),
-      written,
-    ),
-    inProcess(VARIANT.sdk, (job) => sdkDownload(client, job.bucket, job.key, job.path), written),
-    http(VARIANT.http, rawHttp, true),
+    node(VARIANT.library),
+    node(VARIANT.sdk),
+    node(VARIANT.http),
     ...(withFetch
       ? [
-          http(VARIANT.httpFetch, { ...rawHttp, transport: 'fetch' }, true),
-          http(VARIANT.httpDiscard, rawHttp, false),
+          node(VARIANT.httpFetch),
+          nodeVariant(context, VARIANT.httpDiscard, 'download', (_job, received) =>
+            Promise.resolve(received ?? 0),
+          ),
         ]
       : []),
     ...(python ? [viaBoto3(python, server, 'download', written)] : []),

@@ -2,6 +2,7 @@ import { CreateBucketCommand, DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { open, rm } from 'node:fs/promises';
 import { downloadToFile } from '../../libs/bucket/src/transfers/download';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { cleanupOnSignals, onCleanup, runCleanup } from '../cleanup';
 import { createBenchService, createRawClient } from '../clients';
 import { createWorkFolder, writeRandomFile } from '../files';
@@ -213,6 +214,21 @@ async function main(): Promise<void> {
         }
       }
     }
+  }
+  if (process.env.BENCH_TUNE_PREWARM) {
+    // The full bench's earlier scenarios, in short: many small operations through the service.
+    const body = Buffer.alloc(1024, 1);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < Number(process.env.BENCH_TUNE_PREWARM)) {
+          const key = `warm/${next++ % 100}`;
+          await service.putObject(bucket, key, body);
+          const { body: read } = await service.getObject(bucket, key);
+          await finished(read.resume());
+        }
+      }),
+    );
   }
   const only = process.env.BENCH_TUNE_ONLY;
   const wanted = only?.split('|');

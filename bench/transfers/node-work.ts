@@ -1,0 +1,77 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { BucketService } from '../../libs/bucket/src';
+import { rawHttpDownload, rawHttpUpload, type RawHttpPlan } from './raw-http';
+import { sdkDownload, sdkUpload } from './sdk';
+
+/** One transfer to make: the object, the local file, and the size. */
+export interface TransferJob {
+  bucket: string;
+  key: string;
+  /** The file to upload, or the file to download into. */
+  path: string;
+  size: number;
+}
+
+/** The Node variants, by the name the tables use. */
+export const NODE_VARIANT = {
+  library: 'nest-bucket',
+  sdk: 'raw SDK',
+  http: 'raw HTTP',
+  httpFetch: 'raw HTTP (fetch)',
+  httpDiscard: 'raw HTTP, discarded',
+} as const;
+
+/** A Node variant's name. */
+export type NodeVariantName = (typeof NODE_VARIANT)[keyof typeof NODE_VARIANT];
+
+/** What a Node variant needs to run. */
+export interface NodeWorkContext {
+  service: BucketService;
+  client: S3Client;
+  rawHttp: RawHttpPlan;
+}
+
+/**
+ * The transfer a Node variant makes, in whichever process runs it.
+ *
+ * @returns the bytes received when the variant writes no file (the discarding reference)
+ */
+export function nodeWork(
+  name: NodeVariantName,
+  direction: 'upload' | 'download',
+  context: NodeWorkContext,
+): (job: TransferJob) => Promise<number | undefined> {
+  const { service, client, rawHttp } = context;
+  const none = () => undefined;
+  if (direction === 'upload') {
+    switch (name) {
+      case NODE_VARIANT.library:
+        return (job) => service.uploadFile(job.bucket, job.path, job.key).then(none);
+      case NODE_VARIANT.sdk:
+        return (job) => sdkUpload(client, job.bucket, job.key, job.path).then(none);
+      case NODE_VARIANT.http:
+        return (job) =>
+          rawHttpUpload(client, job.bucket, job.key, job.path, job.size, rawHttp).then(none);
+      case NODE_VARIANT.httpFetch:
+        return (job) =>
+          rawHttpUpload(client, job.bucket, job.key, job.path, job.size, {
+            ...rawHttp,
+            transport: 'fetch',
+          }).then(none);
+      default:
+        throw new Error(`no upload variant named ${name}`);
+    }
+  }
+  switch (name) {
+    case NODE_VARIANT.library:
+      return (job) => service.downloadFile(job.bucket, job.key, job.path).then(none);
+    case NODE_VARIANT.sdk:
+      return (job) => sdkDownload(client, job.bucket, job.key, job.path).then(none);
+    case NODE_VARIANT.http:
+      return (job) => rawHttpDownload(client, job, rawHttp).then(none);
+    case NODE_VARIANT.httpFetch:
+      return (job) => rawHttpDownload(client, job, { ...rawHttp, transport: 'fetch' }).then(none);
+    case NODE_VARIANT.httpDiscard:
+      return (job) => rawHttpDownload(client, { ...job, path: undefined }, rawHttp);
+  }
+}
