@@ -39,6 +39,7 @@ import {
   assertTransferOptions,
   assertValidBucketName,
   assertValidKey,
+  assertValidObjectAddress,
   toRangeHeader,
 } from './bucket.validation';
 import { checkDestinationFile, checkSourceFile, withTemporaryFile } from './local-files';
@@ -592,9 +593,7 @@ export class BucketService
 
   /** Checks a bucket name and a key against S3's rules. */
   private assertTarget(context: BucketErrorContext, bucket: string, key: string): void {
-    const operation = context.operation ?? 'operation';
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
+    assertValidObjectAddress(bucket, key, context.operation ?? 'operation');
   }
 
   /** The upload plan of a call: its options over the module's defaults. */

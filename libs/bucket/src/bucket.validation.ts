@@ -97,6 +97,15 @@ export function assertValidKey(
   }
 }
 
+/**
+ * Throws `InvalidBucketName` or `InvalidKey` when an object's bucket name or key is unusable.
+ * @internal
+ */
+export function assertValidObjectAddress(bucket: unknown, key: unknown, operation: string): void {
+  assertValidBucketName(bucket, operation);
+  assertValidKey(key, operation, bucket);
+}
+
 /** A byte range: from `start` to `end` inclusive (to the end of the object when `end` is left out). */
 export interface ByteRange {
   /** The first byte, from 0. */

@@ -45,6 +45,7 @@ import {
   assertTransferOptions,
   assertValidBucketName,
   assertValidKey,
+  assertValidObjectAddress,
   toRangeHeader,
 } from '../bucket.validation';
 import {
@@ -378,8 +379,7 @@ export class InMemoryBucketService
     options: UploadFileOptions = {},
   ): Promise<UploadFileResult> {
     const operation = 'uploadFile' as const;
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
+    assertValidObjectAddress(bucket, key, operation);
     const context = { operation, bucket, key };
     assertTransferOptions(options, context);
     const size = await checkSourceFile(filePath, context);
@@ -412,8 +412,7 @@ export class InMemoryBucketService
     options: PutObjectOptions = {},
   ): Promise<PutObjectResult> {
     const operation = 'putObject' as const;
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
+    assertValidObjectAddress(bucket, key, operation);
     const context = { operation, bucket, key };
     assertTransferOptions(options, context);
     const announced = body instanceof Readable ? options.contentLength : Buffer.byteLength(body);
@@ -445,8 +444,7 @@ export class InMemoryBucketService
     options: GetObjectOptions = {},
   ): Promise<GetObjectResult> {
     const operation = 'getObject' as const;
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
+    assertValidObjectAddress(bucket, key, operation);
     const context = { operation, bucket, key };
     const range = options.range === undefined ? undefined : toRangeHeader(options.range, context);
     return this.run(context, () => {
@@ -504,8 +502,7 @@ export class InMemoryBucketService
     options: DownloadFileOptions = {},
   ): Promise<DownloadFileResult> {
     const operation = 'downloadFile' as const;
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
+    assertValidObjectAddress(bucket, key, operation);
     const context = { operation, bucket, key };
     assertTransferOptions(options, context);
     await checkDestinationFile(destinationPath, context);
@@ -534,8 +531,7 @@ export class InMemoryBucketService
 
   /** Deletes an object. Deleting a key that does not exist succeeds, as in S3. */
   async deleteFile(bucket: string, key: string): Promise<void> {
-    assertValidBucketName(bucket, 'deleteFile');
-    assertValidKey(key, 'deleteFile', bucket);
+    assertValidObjectAddress(bucket, key, 'deleteFile');
     await this.run({ operation: 'deleteFile', bucket, key }, () => {
       if (!this.store.deleteObject(bucket, key)) throw s3Error('NoSuchBucket', 404);
     });
@@ -662,10 +658,8 @@ export class InMemoryBucketService
     options: CopyFileOptions = {},
   ): Promise<PutObjectResult> {
     const operation = 'copyFile';
-    assertValidBucketName(sourceBucket, operation);
-    assertValidKey(sourceKey, operation, sourceBucket);
-    assertValidBucketName(destinationBucket, operation);
-    assertValidKey(destinationKey, operation, destinationBucket);
+    assertValidObjectAddress(sourceBucket, sourceKey, operation);
+    assertValidObjectAddress(destinationBucket, destinationKey, operation);
     const context = { operation, bucket: sourceBucket, key: sourceKey } as const;
     return this.run(context, () =>
       this.copy(sourceBucket, sourceKey, destinationBucket, destinationKey, options),
@@ -686,10 +680,8 @@ export class InMemoryBucketService
     options: CopyFileOptions = {},
   ): Promise<PutObjectResult> {
     const operation = 'moveFile';
-    assertValidBucketName(sourceBucket, operation);
-    assertValidKey(sourceKey, operation, sourceBucket);
-    assertValidBucketName(destinationBucket, operation);
-    assertValidKey(destinationKey, operation, destinationBucket);
+    assertValidObjectAddress(sourceBucket, sourceKey, operation);
+    assertValidObjectAddress(destinationBucket, destinationKey, operation);
     const context = { operation, bucket: sourceBucket, key: sourceKey } as const;
     const same = sourceBucket === destinationBucket && sourceKey === destinationKey;
     return this.run(context, () => {
@@ -716,8 +708,7 @@ export class InMemoryBucketService
     options: PresignedUrlOptions = {},
   ): Promise<string> {
     const operation = 'getPresignedUrl';
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
+    assertValidObjectAddress(bucket, key, operation);
     const context = { operation, bucket, key } as const;
     assertOptionalInteger(options.expiresIn, 'expiresIn', 1, 604_800, context);
     const method = options.method ?? 'GET';
@@ -903,8 +894,7 @@ export class InMemoryBucketService
     body: string | Uint8Array,
     options: SeedObjectOptions = {},
   ): this {
-    assertValidBucketName(bucket, 'seedObject');
-    assertValidKey(key, 'seedObject', bucket);
+    assertValidObjectAddress(bucket, key, 'seedObject');
     this.store.createBucket(bucket, this.now());
     const data = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
     this.store.putObject(bucket, {
@@ -1087,8 +1077,7 @@ export class InMemoryBucketService
     bucket: string,
     key: string,
   ): Promise<BucketFileInfo> {
-    assertValidBucketName(bucket, operation);
-    assertValidKey(key, operation, bucket);
+    assertValidObjectAddress(bucket, key, operation);
     return this.run({ operation, bucket, key }, () => this.head(bucket, key));
   }
 
