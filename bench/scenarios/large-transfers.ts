@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { rotation } from '../alternate';
 import { writeRandomFile } from '../files';
 import type { RssGrowth } from '../memory';
-import { probeRss } from '../rss-probe/launch';
 import { summarize, type Summary } from '../stats';
+import { runInFreshProcess } from '../transfers/fresh-process';
 import { sdkUpload } from '../transfers/sdk';
 import {
   downloadVariants,
@@ -13,6 +13,7 @@ import {
   type Measured,
   type TransferVariant,
   type VariantContext,
+  VARIANT,
 } from '../transfers/variants';
 import { formatBytes, mibPerSecond } from '../units';
 
@@ -43,7 +44,7 @@ export interface SizeResult {
   bytes: number;
   upload: Record<string, VariantResult>;
   download: Record<string, VariantResult>;
-  /** RSS growth of one library transfer in a fresh process (see `probeRss`). */
+  /** RSS growth of one more library transfer in a fresh process (see `runInFreshProcess`). */
   probe: { upload: RssGrowth; download: RssGrowth };
 }
 
@@ -145,14 +146,18 @@ export async function runLargeTransfers(
         log,
       );
       const probeKey = `large/${bytes}/probe`;
+      const probeBase = {
+        server: context.server,
+        variant: VARIANT.library,
+        rawHttp: context.rawHttp,
+        folder,
+      };
       const probeUpload = warmup
         ? undefined
-        : await probeRss(context.server, {
+        : await runInFreshProcess({
+            ...probeBase,
             direction: 'upload',
-            bucket,
-            key: probeKey,
-            path: source,
-            folder,
+            job: { bucket, key: probeKey, path: source, size: bytes },
           }).finally(() => remove(probeKey));
       const key = `large/${bytes}/source`;
       await sdkUpload(context.client, bucket, key, source);
@@ -170,12 +175,10 @@ export async function runLargeTransfers(
         );
         if (probeUpload) {
           const path = join(folder, 'probe-download');
-          const probeDownload = await probeRss(context.server, {
+          const probeDownload = await runInFreshProcess({
+            ...probeBase,
             direction: 'download',
-            bucket,
-            key,
-            path,
-            folder,
+            job: { bucket, key, path, size: bytes },
           }).finally(() => rm(path, { force: true }));
           log(
             `${label} RSS growth in a fresh process: uploadFile ${probeUpload.rss.growthMiB.toFixed(0)} MiB, downloadFile ${probeDownload.rss.growthMiB.toFixed(0)} MiB`,

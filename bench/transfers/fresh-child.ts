@@ -2,10 +2,9 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { rm } from 'node:fs/promises';
 import { createBenchService, createRawClient } from '../clients';
 import { writeRandomFile } from '../files';
-import { measureRss } from '../memory';
-import { GIB, MIB } from '../units';
+import { MIB } from '../units';
 import type { FreshRunRequest } from './fresh-process';
-import { nodeWork } from './node-work';
+import { nodeWork, timeTransfer } from './node-work';
 import { sdkUpload } from './sdk';
 
 const WARMUP_BYTES = 24 * MIB;
@@ -38,18 +37,8 @@ async function main(): Promise<void> {
     await rm(warmup.path, { force: true });
     await client.send(new DeleteObjectCommand({ Bucket: warmup.bucket, Key: warmup.key }));
 
-    let cpu = { user: 0, system: 0 };
-    let received: number | undefined;
-    const { result: ms, rss } = await measureRss(async () => {
-      const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      received = await work(job);
-      const elapsed = performance.now() - started;
-      cpu = process.cpuUsage(cpuBefore);
-      return elapsed;
-    });
-    const cpuSecondsPerGiB = (cpu.user + cpu.system) / 1e6 / (job.size / GIB);
-    process.stdout.write(`${JSON.stringify({ ms, cpuSecondsPerGiB, rss, received })}\n`);
+    const timing = await timeTransfer(() => work(job), job.size);
+    process.stdout.write(`${JSON.stringify(timing)}\n`);
   } finally {
     client.destroy();
     await close();

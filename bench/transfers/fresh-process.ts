@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { RssGrowth } from '../memory';
 import type { ServerConnection } from '../server';
-import type { NodeVariantName, TransferJob } from './node-work';
+import type { NodeVariantName, TransferJob, TransferTiming } from './node-work';
 import type { RawHttpPlan } from './raw-http';
 
 const run = promisify(execFile);
@@ -19,15 +18,6 @@ export interface FreshRunRequest {
   folder: string;
 }
 
-/** What the child measured. */
-export interface FreshRunResult {
-  ms: number;
-  cpuSecondsPerGiB: number;
-  rss: RssGrowth;
-  /** Bytes received, for a variant that writes no file. */
-  received?: number;
-}
-
 /**
  * Runs one transfer of a Node variant in a fresh Node process, after a warm-up transfer there,
  * as boto3 runs in a fresh Python process: no variant then pays for the heap, the garbage and
@@ -35,7 +25,7 @@ export interface FreshRunResult {
  *
  * @param request - the variant, the transfer and where to connect
  */
-export async function runInFreshProcess(request: FreshRunRequest): Promise<FreshRunResult> {
+export async function runInFreshProcess(request: FreshRunRequest): Promise<TransferTiming> {
   const { stdout } = await run(
     process.execPath,
     ['--expose-gc', join(__dirname, 'fresh-child.js')],
@@ -45,5 +35,5 @@ export async function runInFreshProcess(request: FreshRunRequest): Promise<Fresh
       maxBuffer: 16 * 1024 * 1024,
     },
   );
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as FreshRunResult;
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as TransferTiming;
 }

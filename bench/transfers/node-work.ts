@@ -1,5 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BucketService } from '../../libs/bucket/src';
+import { measureRss, type RssGrowth } from '../memory';
+import { GIB } from '../units';
 import { rawHttpDownload, rawHttpUpload, type RawHttpPlan } from './raw-http';
 import { sdkDownload, sdkUpload } from './sdk';
 
@@ -74,4 +76,37 @@ export function nodeWork(
     case NODE_VARIANT.httpDiscard:
       return (job) => rawHttpDownload(client, { ...job, path: undefined }, rawHttp);
   }
+}
+
+/** What one timed transfer cost the process that made it. */
+export interface TransferTiming {
+  ms: number;
+  cpuSecondsPerGiB: number;
+  rss: RssGrowth;
+  /** Bytes received, for a variant that writes no file. */
+  received?: number;
+}
+
+/**
+ * Times one transfer of `bytes` in this process: wall time, CPU time (user + system, every
+ * thread) per GiB, and RSS growth.
+ *
+ * @param work - the transfer; resolves to the bytes received when it writes no file
+ * @param bytes - the bytes it moves
+ */
+export async function timeTransfer(
+  work: () => Promise<number | undefined>,
+  bytes: number,
+): Promise<TransferTiming> {
+  let cpu = { user: 0, system: 0 };
+  let received: number | undefined;
+  const { result: ms, rss } = await measureRss(async () => {
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    received = await work();
+    const elapsed = performance.now() - started;
+    cpu = process.cpuUsage(cpuBefore);
+    return elapsed;
+  });
+  return { ms, rss, received, cpuSecondsPerGiB: (cpu.user + cpu.system) / 1e6 / (bytes / GIB) };
 }

@@ -2,12 +2,17 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { rm } from 'node:fs/promises';
 import type { BucketService } from '../../libs/bucket/src';
 import { fileSize } from '../files';
-import { measureRss } from '../memory';
 import type { ServerConnection } from '../server';
 import { GIB } from '../units';
 import { boto3Transfer } from './boto3';
 import { runInFreshProcess } from './fresh-process';
-import { NODE_VARIANT, nodeWork, type NodeVariantName, type TransferJob } from './node-work';
+import {
+  NODE_VARIANT,
+  nodeWork,
+  timeTransfer,
+  type NodeVariantName,
+  type TransferJob,
+} from './node-work';
 import type { RawHttpPlan } from './raw-http';
 
 export type { TransferJob } from './node-work';
@@ -64,7 +69,7 @@ function nodeVariant(
     name,
     measure: async (job) => {
       const run = context.inProcess
-        ? await timeHere(() => work(job), job.size)
+        ? await timeTransfer(() => work(job), job.size)
         : await runInFreshProcess({
             server: context.server,
             variant: name,
@@ -82,21 +87,6 @@ function nodeVariant(
       };
     },
   };
-}
-
-/** Times `work` with its RSS growth and CPU time in this process. */
-async function timeHere(work: () => Promise<number | undefined>, bytes: number) {
-  let cpu = { user: 0, system: 0 };
-  let received: number | undefined;
-  const { result: ms, rss } = await measureRss(async () => {
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    received = await work();
-    const elapsed = performance.now() - started;
-    cpu = process.cpuUsage(cpuBefore);
-    return elapsed;
-  });
-  return { ms, rss, received, cpuSecondsPerGiB: (cpu.user + cpu.system) / 1e6 / (bytes / GIB) };
 }
 
 /** A boto3 transfer in a Python child process, checked with `verify`. */

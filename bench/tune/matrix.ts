@@ -1,6 +1,6 @@
 import { rotation } from '../alternate';
-import { collectGarbage, measureRss } from '../memory';
 import { summarize } from '../stats';
+import { timeTransfer } from '../transfers/node-work';
 import { mibPerSecond } from '../units';
 
 /** One configuration to time: it moves `bytes` once per call. */
@@ -31,21 +31,17 @@ export async function runMatrix(
   const cpu = new Map<string, number[]>();
   for (let rep = -1; rep < repetitions; rep++) {
     for (const candidate of rotation(candidates, Math.max(rep, 0))) {
-      collectGarbage();
-      const cpuBefore = process.cpuUsage();
-      const { result: ms, rss: growth } = await measureRss(async () => {
-        const started = performance.now();
+      const timing = await timeTransfer(async () => {
         await candidate.run();
-        return performance.now() - started;
-      });
-      const cpuUsed = process.cpuUsage(cpuBefore);
+        return undefined;
+      }, bytes);
       await candidate.after?.();
       if (rep < 0) continue;
-      speeds.set(candidate.name, [...(speeds.get(candidate.name) ?? []), mibPerSecond(bytes, ms)]);
-      rss.set(candidate.name, [...(rss.get(candidate.name) ?? []), growth.growthMiB]);
+      const { name } = candidate;
+      speeds.set(name, [...(speeds.get(name) ?? []), mibPerSecond(bytes, timing.ms)]);
+      rss.set(name, [...(rss.get(name) ?? []), timing.rss.growthMiB]);
       // CPU seconds of this process per GiB moved: its own cost, less sensitive to contention.
-      const cpuPerGiB = (cpuUsed.user + cpuUsed.system) / 1e6 / (bytes / 2 ** 30);
-      cpu.set(candidate.name, [...(cpu.get(candidate.name) ?? []), cpuPerGiB]);
+      cpu.set(name, [...(cpu.get(name) ?? []), timing.cpuSecondsPerGiB]);
     }
     console.error(`${title}: repetition ${rep + 1}/${repetitions}`);
   }
