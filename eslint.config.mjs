@@ -10,7 +10,7 @@ export default tseslint.config(
       'coverage/**',
       'node_modules/**',
       'test-artifacts/**',
-      // Type-checked by test/package.e2e-spec.ts against the packed library, with its own tsconfig.
+      // Users' apps, type-checked by test/compatibility.e2e-spec.ts against the packed library.
       'test/fixtures/**',
       '**/*.js',
       '**/*.mjs',
@@ -22,7 +22,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: true,
+        projectService: { allowDefaultProject: ['vitest.config.mts'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

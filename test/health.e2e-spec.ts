@@ -107,7 +107,7 @@ describe('demo app: GET /health', () => {
     );
   });
 
-  (canStartPrivateServers() ? describe : describe.skip)(
+  describe.skipIf(!canStartPrivateServers())(
     'with the storage gateway stopped, on a private server (skipped when BUCKET_HOST points at an outside server, which the tests may not stop)',
     () => {
       let server: PrivateServer;

@@ -80,7 +80,7 @@ describe('large objects and transfers (real server)', () => {
 
   it('aborting an upload midway rejects with Aborted, leaves no object and no multipart upload, and writes nothing to the console', async () => {
     // The SDK writes to console.warn about failed stream requests unless given a logger.
-    const warn = jest.spyOn(console, 'warn');
+    const warn = vi.spyOn(console, 'warn');
     const controller = new AbortController();
     const upload = service.uploadFile(bucket, fifty, 'big/aborted.bin', {
       partSizeBytes: 5 * MIB,

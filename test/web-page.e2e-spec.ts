@@ -4,7 +4,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  browserTestsEnabled,
   expectAttribute,
   expectHidden,
   expectText,
@@ -18,17 +17,11 @@ import { rawClient, removeBucket, uniqueBucketName } from './support/s3';
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
 const SCREENSHOT = join(ARTIFACTS, 'web-page.png');
 
-const browserTests = browserTestsEnabled();
-if (!browserTests.enabled) {
-  process.stderr.write(`\n[web-page] skipped: ${browserTests.reason}\n`);
-}
-const describeInBrowser = browserTests.enabled ? describe : describe.skip;
-
 /**
  * The file-browser page at `/`, driven in Debian's Chromium through playwright-core, against the
  * real demo app and the real local S3 server. The steps run in order and share one page.
  */
-describeInBrowser('web page: file browser in a real browser (Chromium, real server)', () => {
+describe('web page: file browser in a real browser (Chromium, real server)', () => {
   const s3 = rawClient();
   const bucket = uniqueBucketName('web-page');
   const folder = 'photos/été 2024/';

@@ -22,19 +22,6 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-dev-shm-usage',
 ];
 
-/**
- * Whether the browser tests run: always in CI (where `.ci/run` installs Chromium, so a missing one
- * fails the launch loudly), elsewhere only when Chromium is installed. `reason` says why not.
- */
-export function browserTestsEnabled(): { enabled: boolean; reason: string } {
-  if (existsSync(CHROMIUM_PATH)) return { enabled: true, reason: '' };
-  if (process.env.CI) return { enabled: true, reason: '' };
-  return {
-    enabled: false,
-    reason: `${CHROMIUM_PATH} is missing (install it with: apt-get install -y chromium; or set CHROMIUM_PATH)`,
-  };
-}
-
 /** Launches Debian's Chromium headless, with {@link CHROMIUM_ARGS}. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {

@@ -10,7 +10,7 @@ function fakeService(
   endpoint: string,
   probe: (timeoutMs?: number, bucket?: string) => Promise<number>,
 ) {
-  return { endpoint, probe: jest.fn(probe) };
+  return { endpoint, probe: vi.fn(probe) };
 }
 
 async function indicatorWith(services: Record<string, ReturnType<typeof fakeService>>) {
@@ -80,7 +80,7 @@ describe('BucketHealthIndicator', () => {
   });
 
   it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY])(
-    'rejects a time limit of %p as a mistake in the code',
+    'rejects a time limit of %s as a mistake in the code',
     async (timeoutMs) => {
       const indicator = await indicatorWith({
         default: fakeService('http://s3', () => Promise.resolve(1)),

@@ -17,7 +17,7 @@ const WEB_SOURCE_DIR = join('apps', 'demo', 'src', 'web');
 
 /**
  * The folder that holds `public/` and `client/`: this module's own folder when it runs from the
- * sources (ts-jest, ts-node), else, for the built demo (`dist/apps/demo/apps/demo/src/web`, where
+ * sources (Vitest, ts-node), else, for the built demo (`dist/apps/demo/apps/demo/src/web`, where
  * `nest build` copies no asset), the sources of the checkout it was built in, found by walking up.
  */
 export function findWebRoot(start: string = __dirname): string {
@@ -38,7 +38,7 @@ export function findWebRoot(start: string = __dirname): string {
  * and kept in memory, so that an app that never serves the page (every other test) pays nothing.
  *
  * Compiling at run time keeps the demo free of a build step and of generated files, and works the
- * same under ts-jest and in the built demo; it needs the `typescript` package at run time, which a
+ * same under Vitest and in the built demo; it needs the `typescript` package at run time, which a
  * checkout that can build the demo has. Without it only the page fails (500, logged); the API does
  * not depend on it.
  */

@@ -50,7 +50,7 @@ describe('runPartPool', () => {
   });
 
   it('does nothing for zero parts', async () => {
-    const task = jest.fn();
+    const task = vi.fn();
     await runPartPool(0, 4, new AbortController(), task);
     expect(task).not.toHaveBeenCalled();
   });
