@@ -1,3 +1,4 @@
+import type { CopyConfig } from './scenarios/copy';
 import type { ListingConfig } from './scenarios/listing';
 import type { LargeTransfersConfig } from './scenarios/large-transfers';
 import type { SmallOpsConfig } from './scenarios/small-ops';
@@ -9,6 +10,7 @@ export interface BenchConfig {
   smallOps: SmallOpsConfig;
   largeTransfers: LargeTransfersConfig;
   listing: ListingConfig;
+  copy: CopyConfig;
   rawHttp: RawHttpPlan;
 }
 
@@ -31,6 +33,7 @@ const FULL: BenchConfig = {
     extraReferencesUpToBytes: 256 * MIB,
   },
   listing: { keys: 10_000, createInFlight: 64, repetitions: 8 },
+  copy: { objectBytes: 256 * MIB, partSizesBytes: [8 * MIB, 64 * MIB], repetitions: 5 },
   rawHttp: { partSizeBytes: 8 * MIB, concurrency: 8, transport: 'node:http' },
 };
 
@@ -53,6 +56,7 @@ const QUICK: BenchConfig = {
     extraReferencesUpToBytes: 32 * MIB,
   },
   listing: { keys: 1500, createInFlight: 64, repetitions: 1 },
+  copy: { objectBytes: 32 * MIB, partSizesBytes: [8 * MIB], repetitions: 1 },
   rawHttp: FULL.rawHttp,
 };
 

@@ -90,6 +90,24 @@ function listingSection(results: BenchResults): string {
   ].join('\n');
 }
 
+function copySection(results: BenchResults): string {
+  const c = results.copy;
+  return [
+    `Server-side copy of ${c.objectBytes / 1024 / 1024} MiB (copyFile), ms: median [min-max]; ratio = time / one CopyObject's`,
+    renderTable(
+      ['how', 'ms', 'ratio'],
+      [
+        ['one CopyObject', medianRange(c.singleCopyObject), '1'],
+        ...c.inParts.map((p) => [
+          `parts of ${p.partSizeMiB} MiB`,
+          medianRange(p.ms),
+          ratioText(p.ratio),
+        ]),
+      ],
+    ),
+  ].join('\n');
+}
+
 function targetsSection(results: BenchResults): string {
   const rows = results.targets.map((t) => [
     t.target,
@@ -117,6 +135,8 @@ export function renderReport(results: BenchResults): string {
     transfersSection(results),
     '',
     listingSection(results),
+    '',
+    copySection(results),
     '',
     targetsSection(results),
   ].join('\n');

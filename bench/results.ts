@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { MachineInfo } from './machine';
+import type { CopyConfig, CopyResult } from './scenarios/copy';
 import type { ListingResult, ListingConfig } from './scenarios/listing';
 import type { LargeTransfersConfig, SizeResult } from './scenarios/large-transfers';
 import type { SmallOpsConfig, SmallOpsModeResult } from './scenarios/small-ops';
@@ -19,6 +20,7 @@ export interface BenchResults {
     smallOps: SmallOpsConfig;
     largeTransfers: LargeTransfersConfig;
     listing: ListingConfig;
+    copy: CopyConfig;
     rawHttp: RawHttpPlan;
     /** Where each timed run of a Node transfer variant ran (`BENCH_IN_PROCESS`). */
     nodeVariantsIn: 'the bench process' | 'a fresh process each';
@@ -27,6 +29,7 @@ export interface BenchResults {
   smallOps: SmallOpsModeResult[];
   largeTransfers: SizeResult[];
   listing: ListingResult;
+  copy: CopyResult;
   targets: TargetCheck[];
 }
 

@@ -9,6 +9,7 @@ import { machineInfo } from './machine';
 import { RESULTS_FILE } from './paths';
 import { renderReport } from './report';
 import { writeResults } from './results';
+import { runCopies } from './scenarios/copy';
 import { runLargeTransfers } from './scenarios/large-transfers';
 import { runListing } from './scenarios/listing';
 import { runSmallOps } from './scenarios/small-ops';
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
   const smallOps = await runSmallOps(service, client, bucket, config.smallOps, log);
   log('listing...');
   const listing = await runListing(service, client, bucket, config.listing, log);
+  log('server-side copies...');
+  const copy = await runCopies(service, client, bucket, config.copy, log);
   const inProcess = process.env.BENCH_IN_PROCESS === '1';
   log(
     `large transfers (Node variants in ${inProcess ? 'this process' : 'a fresh process each'})...`,
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
     smallOps,
     largeTransfers,
     listing,
+    copy,
     targets: checkTargets(smallOps, largeTransfers, listing),
   };
   await writeResults(RESULTS_FILE, results);

@@ -8,6 +8,7 @@ import type { TestingModule } from '@nestjs/testing';
 import { existsSync, truncateSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { BucketError, type BucketService, type TransferProgress } from 'nest-bucket';
 import { errorCodeOf } from './contract/bucket-service.contract';
 import { sha256File, temporaryFolder, writeRandomFile } from './support/files';
@@ -198,5 +199,29 @@ describe('large objects and transfers (real server)', () => {
     expect(await errorCodeOf(service.getPresignedUrl(bucket, 'k', { expiresIn: 604_801 }))).toBe(
       'InvalidArgument',
     );
+  });
+  it('refuses a file or a stream of known length above 5 TiB before any request, naming the size and the rule', async () => {
+    // A sparse file: 5 TiB + 1 byte long, no disk used.
+    const huge = join(folder.path, 'huge.img');
+    await writeFile(huge, '');
+    truncateSync(huge, 5 * 1024 ** 4 + 1);
+    const missing = uniqueBucketName('never-made');
+    for (const attempt of [
+      () => service.uploadFile(missing, huge, 'huge.img'),
+      () =>
+        service.putObject(missing, 'huge.img', Readable.from([]), {
+          contentLength: 5 * 1024 ** 4 + 1,
+        }),
+    ]) {
+      const error = await attempt().then(
+        () => undefined,
+        (thrown: unknown) => thrown as BucketError,
+      );
+      // NoSuchBucket would mean that a request went out.
+      expect(error?.code).toBe('InvalidArgument');
+      expect(error?.message).toContain(`size = ${5 * 1024 ** 4 + 1} bytes`);
+      expect(error?.message).toContain('at most 5 TiB');
+    }
+    expect(await pendingUploads()).toBe(0);
   });
 });

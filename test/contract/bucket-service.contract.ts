@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -1142,6 +1142,108 @@ export function describeBucketServiceContract(
           version: '1',
           keep: 'no',
         });
+      });
+
+      it('copyFile above its multipart threshold copies in parts, across buckets: equal bytes, a multipart ETag, the same content type and metadata, progress up to the total; moveFile in parts removes the source', async () => {
+        const other = uniqueBucketName('copyparts');
+        await service.createBucket(other);
+        const data = randomBytes(12 * MIB + 3);
+        await service.putObject(bucket, 'big/source.bin', data, {
+          contentType: 'video/mp4',
+          metadata: { origin: 'camera' },
+        });
+        const events: TransferProgress[] = [];
+        const copied = await service.copyFile(bucket, 'big/source.bin', other, 'big/copy.bin', {
+          multipartThresholdBytes: 5 * MIB,
+          partSizeBytes: 5 * MIB,
+          onProgress: (progress) => events.push(progress),
+        });
+        expect(copied).toEqual({
+          bucket: other,
+          key: 'big/copy.bin',
+          etag: multipartEtag(data, 5 * MIB),
+        });
+        expect(copied.etag).toMatch(/-3$/);
+        const got = await service.getObject(other, 'big/copy.bin');
+        expect(md5(await buffer(got.body))).toBe(md5(data));
+        expect(await service.getBucketFile(other, 'big/copy.bin')).toMatchObject({
+          size: data.length,
+          etag: copied.etag,
+          contentType: 'video/mp4',
+          metadata: { origin: 'camera' },
+        });
+        expect(events.length).toBeGreaterThanOrEqual(3);
+        for (let i = 1; i < events.length; i++)
+          expect(events[i].loaded).toBeGreaterThan(events[i - 1].loaded);
+        expect(events.at(-1)).toEqual({ loaded: data.length, total: data.length });
+
+        const moved = await service.moveFile(other, 'big/copy.bin', other, 'big/moved.bin', {
+          multipartThresholdBytes: 5 * MIB,
+          partSizeBytes: 6 * MIB,
+        });
+        expect(moved.etag).toBe(multipartEtag(data, 6 * MIB));
+        expect(await service.fileExists(other, 'big/copy.bin')).toBe(false);
+        const movedBack = await service.getObject(other, 'big/moved.bin');
+        expect(md5(await buffer(movedBack.body))).toBe(md5(data));
+        // At or below the threshold, one CopyObject: the ETag is the source's.
+        const small = await service.copyFile(bucket, 'big/source.bin', other, 'big/one.bin', {
+          multipartThresholdBytes: data.length,
+        });
+        expect(small.etag).toBe(md5(data));
+        await service.deleteBucket(other, { force: true });
+      });
+
+      it('copyFile in parts with new metadata and content type replaces both', async () => {
+        const data = randomBytes(6 * MIB);
+        await service.putObject(bucket, 'big/replace.bin', data, {
+          contentType: 'text/plain',
+          metadata: { version: '1', keep: 'no' },
+        });
+        await service.copyFile(bucket, 'big/replace.bin', bucket, 'big/replaced.bin', {
+          multipartThresholdBytes: 5 * MIB,
+          metadata: { Version: '2' },
+          contentType: 'application/x-tar',
+        });
+        const replaced = await service.getBucketFile(bucket, 'big/replaced.bin');
+        expect(replaced).toMatchObject({ contentType: 'application/x-tar', size: data.length });
+        expect(replaced.metadata).toEqual({ version: '2' });
+      });
+
+      it('an aborted copy in parts rejects with Aborted and stores nothing; an aborted move keeps its source', async () => {
+        const data = randomBytes(11 * MIB);
+        await service.putObject(bucket, 'big/abort-source.bin', data);
+        for (const move of [false, true]) {
+          const controller = new AbortController();
+          const options = {
+            multipartThresholdBytes: 5 * MIB,
+            partSizeBytes: 5 * MIB,
+            concurrency: 1,
+            signal: controller.signal,
+            onProgress: () => {
+              controller.abort();
+            },
+          };
+          const run = move ? service.moveFile.bind(service) : service.copyFile.bind(service);
+          const error = await bucketErrorOf(
+            run(bucket, 'big/abort-source.bin', bucket, 'big/abort-copy.bin', options),
+          );
+          expect(error).toBeInstanceOf(BucketAbortedError);
+          expect(await service.fileExists(bucket, 'big/abort-copy.bin')).toBe(false);
+          const source = await service.getObject(bucket, 'big/abort-source.bin');
+          expect(md5(await buffer(source.body))).toBe(md5(data));
+        }
+      });
+
+      it('copyFile and moveFile refuse a multipartThresholdBytes outside 5 MiB to 5 GiB before any request', async () => {
+        for (const run of [service.copyFile.bind(service), service.moveFile.bind(service)]) {
+          const error = await bucketErrorOf(
+            run(bucket, 'never/there', bucket, 'never/copy', { multipartThresholdBytes: 1024 }),
+          );
+          expect(error).toBeInstanceOf(BucketValidationError);
+          expect(error.code).toBe('InvalidArgument');
+          expect(error.message).toContain('multipartThresholdBytes = 1024');
+          expect(error.message).toContain('from 5242880 to 5368709120');
+        }
       });
 
       it('copyFile and moveFile report a missing source or destination against the source', async () => {

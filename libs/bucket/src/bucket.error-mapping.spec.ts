@@ -18,9 +18,18 @@ describe('bucketErrorCodeOf', () => {
     ['InvalidAccessKeyId', 403, 'AccessDenied'],
     ['SignatureDoesNotMatch', 403, 'AccessDenied'],
     ['TimeoutError', undefined, 'Timeout'],
+    ['PreconditionFailed', 412, 'PreconditionFailed'],
+    ['UnknownError', 412, 'PreconditionFailed'],
     ['SomethingNew', 500, 'Unknown'],
   ])('maps the S3 error %s (HTTP %s) to %s', (name, status, code) => {
     expect(bucketErrorCodeOf(sdkError(name, status))).toBe(code);
+  });
+
+  it("maps lib-storage's failure at part 10,001 of a stream of unknown length to InvalidArgument", () => {
+    const error = new Error('Exceeded 10000 parts in multipart upload to Bucket: media Key: big.');
+    expect(bucketErrorCodeOf(error)).toBe('InvalidArgument');
+    const mapped = toBucketError(error, { operation: 'putObject', bucket: 'media', key: 'big' });
+    expect(mapped.message).toContain('Exceeded 10000 parts');
   });
 
   it('maps a bodiless 404 to NoSuchKey when a key is involved, else NoSuchBucket', () => {

@@ -16,6 +16,7 @@ const CODE_BY_NAME: Readonly<Partial<Record<string, BucketErrorCode>>> = {
   InvalidBucketName: 'InvalidBucketName',
   KeyTooLongError: 'InvalidKey',
   InvalidRange: 'InvalidRange',
+  PreconditionFailed: 'PreconditionFailed',
   AccessDenied: 'AccessDenied',
   Forbidden: 'AccessDenied',
   InvalidAccessKeyId: 'AccessDenied',
@@ -79,6 +80,8 @@ function codeFromStatus(
       return context.key === undefined ? 'NoSuchBucket' : 'NoSuchKey';
     case 408:
       return 'Timeout';
+    case 412:
+      return 'PreconditionFailed';
     case 416:
       return 'InvalidRange';
     default:
@@ -97,6 +100,8 @@ function codeFromMessage(message: unknown): BucketErrorCode | undefined {
     const code = CODE_BY_NAME[name];
     if (code) return code;
   }
+  // lib-storage, at part 10,001 of a stream of unknown length: too long for its part size.
+  if (/^Exceeded \d+ parts in multipart upload/.test(message)) return 'InvalidArgument';
   // Node's text for a reset socket, which the SDK renames TimeoutError (see namesOf).
   if (message.includes('socket hang up')) return 'ConnectionFailed';
   if (/\bTimeoutError\b/.test(message)) return 'Timeout';

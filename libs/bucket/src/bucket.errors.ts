@@ -7,6 +7,7 @@ export type BucketErrorCode =
   | 'NoSuchKey'
   | 'BucketNotEmpty'
   | 'BucketAlreadyExists'
+  | 'PreconditionFailed'
   | 'InvalidBucketName'
   | 'InvalidKey'
   | 'InvalidRange'
@@ -75,7 +76,11 @@ export class BucketError extends Error {
 /** The bucket or the object does not exist (`NoSuchBucket`, `NoSuchKey`). */
 export class BucketNotFoundError extends BucketError {}
 
-/** The request conflicts with the bucket's state (`BucketNotEmpty`, `BucketAlreadyExists`). */
+/**
+ * The request conflicts with the state of the bucket or object (`BucketNotEmpty`,
+ * `BucketAlreadyExists`, `PreconditionFailed`: the object changed during the operation, for
+ * example the source of a copy in parts was rewritten meanwhile).
+ */
 export class BucketConflictError extends BucketError {}
 
 /**
@@ -105,6 +110,7 @@ const ERROR_CLASS_BY_CODE: Record<BucketErrorCode, typeof BucketError> = {
   NoSuchKey: BucketNotFoundError,
   BucketNotEmpty: BucketConflictError,
   BucketAlreadyExists: BucketConflictError,
+  PreconditionFailed: BucketConflictError,
   InvalidBucketName: BucketValidationError,
   InvalidKey: BucketValidationError,
   InvalidRange: BucketValidationError,

@@ -11,6 +11,7 @@ const EXPLANATION: Record<BucketErrorCode, string> = {
   NoSuchKey: 'the object does not exist',
   BucketNotEmpty: 'the bucket is not empty',
   BucketAlreadyExists: 'the bucket already exists',
+  PreconditionFailed: 'the object changed during the operation (its ETag no longer matches)',
   InvalidBucketName: 'the bucket name is invalid',
   InvalidKey: 'the key is invalid',
   InvalidRange: 'the byte range is invalid or not satisfiable',

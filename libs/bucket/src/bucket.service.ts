@@ -35,6 +35,7 @@ import type {
   UploadFileResult,
 } from './bucket.types';
 import {
+  assertCopyOptions,
   assertOptionalInteger,
   assertTransferOptions,
   assertValidBucketName,
@@ -46,9 +47,11 @@ import { checkDestinationFile, checkSourceFile, withTemporaryFile } from './loca
 import { deleteInBatches } from './operations/batch-delete';
 import { createBucket, emptyBucket, listBucketNames } from './operations/buckets';
 import { listingPages } from './operations/listing';
-import { copyObject, getObjectStream, headObject, presign } from './operations/objects';
+import { getObjectStream, headObject, presign, type CopyTarget } from './operations/objects';
+import { copyAnySize, type CopyPlan } from './transfers/copy';
 import { downloadToFile } from './transfers/download';
 import { uploadFileInParts } from './transfers/file-upload';
+import { planParts } from './transfers/part-plan';
 import { TransferTracker } from './transfers/transfer-tracker';
 import { uploadBody, type UploadParams, type UploadPlan } from './transfers/upload';
 
@@ -206,6 +209,7 @@ export class BucketService
       this.assertTarget(context, bucket, key);
       assertTransferOptions(options, context);
       const size = await checkSourceFile(filePath, context);
+      const partSizeBytes = this.partSizeFor(size, options, context);
       const params = {
         Bucket: bucket,
         Key: key,
@@ -217,7 +221,12 @@ export class BucketService
         this.connection.run(
           context,
           async () => {
-            const plan = this.uploadPlan(context.operation, size, options, signal);
+            const plan = this.uploadPlan(
+              context.operation,
+              size,
+              { ...options, partSizeBytes },
+              signal,
+            );
             if (size > plan.multipartThresholdBytes) {
               return uploadFileInParts(this.client, params, filePath, size, plan);
             }
@@ -260,6 +269,7 @@ export class BucketService
       };
       const isStream = body instanceof Readable;
       const size = isStream ? options.contentLength : Buffer.byteLength(body);
+      const partSizeBytes = this.partSizeFor(size, options, context);
       // One request with its body in memory: nothing to cut short on shutdown.
       const abortable =
         isStream || size === undefined || size > this.options.multipartThresholdBytes;
@@ -274,7 +284,7 @@ export class BucketService
                 this.client,
                 params,
                 body,
-                this.uploadPlan(context.operation, size, options, signal),
+                this.uploadPlan(context.operation, size, { ...options, partSizeBytes }, signal),
               ),
             // A stream is consumed by the first attempt: it cannot be sent again.
             { signal, repeatable: !isStream },
@@ -475,9 +485,11 @@ export class BucketService
 
   /**
    * Copies an object on the server (no bytes go through this process), with its metadata unless
-   * `metadata` or `contentType` is given. Objects up to 5 GiB.
+   * `metadata` or `contentType` is given. Objects of any size: up to `multipartCopyThresholdBytes`
+   * (5 GiB) one `CopyObject`, above it a copy in parts (`UploadPartCopy`) with progress, abort
+   * and no multipart upload left behind on failure.
    *
-   * @throws BucketError `NoSuchBucket`, `NoSuchKey`
+   * @throws BucketError `NoSuchBucket`, `NoSuchKey`, `Aborted`
    */
   copyFile(
     sourceBucket: string,
@@ -489,17 +501,23 @@ export class BucketService
     const context = { operation: 'copyFile', bucket: sourceBucket, key: sourceKey };
     const target = { sourceBucket, sourceKey, bucket: destinationBucket, key: destinationKey };
     return this.logged(context, async () => {
-      this.assertTarget(context, sourceBucket, sourceKey);
-      this.assertTarget(context, destinationBucket, destinationKey);
-      return this.connection.run(context, () => copyObject(this.client, target, options));
+      this.assertCopy(context, target, options);
+      return this.transfers.track(context, options.signal, (signal) =>
+        this.connection.run(
+          context,
+          () => copyAnySize(this.client, target, options, this.copyPlan(context, options, signal)),
+          { signal },
+        ),
+      );
     });
   }
 
   /**
-   * Moves an object: a server-side copy, then the deletion of the source. Moving an object onto
-   * itself changes nothing.
+   * Moves an object: a server-side copy (in parts above `multipartCopyThresholdBytes`), then,
+   * only once the copy is complete, the deletion of the source. Moving an object onto itself
+   * changes nothing.
    *
-   * @throws BucketError `NoSuchBucket`, `NoSuchKey`
+   * @throws BucketError `NoSuchBucket`, `NoSuchKey`, `Aborted`
    */
   moveFile(
     sourceBucket: string,
@@ -511,20 +529,28 @@ export class BucketService
     const context = { operation: 'moveFile', bucket: sourceBucket, key: sourceKey };
     const target = { sourceBucket, sourceKey, bucket: destinationBucket, key: destinationKey };
     return this.logged(context, async () => {
-      this.assertTarget(context, sourceBucket, sourceKey);
-      this.assertTarget(context, destinationBucket, destinationKey);
+      this.assertCopy(context, target, options);
       const same = sourceBucket === destinationBucket && sourceKey === destinationKey;
-      return this.connection.run(context, async () => {
-        if (same && options.metadata === undefined && options.contentType === undefined) {
-          const info = await headObject(this.client, sourceBucket, sourceKey);
-          return { bucket: sourceBucket, key: sourceKey, etag: info.etag };
-        }
-        const result = await copyObject(this.client, target, options);
-        if (!same) {
-          await this.client.send(new DeleteObjectCommand({ Bucket: sourceBucket, Key: sourceKey }));
-        }
-        return result;
-      });
+      return this.transfers.track(context, options.signal, (signal) =>
+        this.connection.run(
+          context,
+          async () => {
+            if (same && options.metadata === undefined && options.contentType === undefined) {
+              const info = await headObject(this.client, sourceBucket, sourceKey);
+              return { bucket: sourceBucket, key: sourceKey, etag: info.etag };
+            }
+            const plan = this.copyPlan(context, options, signal);
+            const result = await copyAnySize(this.client, target, options, plan);
+            if (!same) {
+              await this.client.send(
+                new DeleteObjectCommand({ Bucket: sourceBucket, Key: sourceKey }),
+              );
+            }
+            return result;
+          },
+          { signal },
+        ),
+      );
     });
   }
 
@@ -594,6 +620,46 @@ export class BucketService
   /** Checks a bucket name and a key against S3's rules. */
   private assertTarget(context: BucketErrorContext, bucket: string, key: string): void {
     assertValidObjectAddress(bucket, key, context.operation ?? 'operation');
+  }
+
+  /**
+   * The part size of a transfer: the one asked for (or the module's), grown by the part planner
+   * so that a body of known size fits in 10,000 parts; checked before any request. A stream of
+   * unknown length keeps it, and can carry up to 10,000 parts of it.
+   */
+  private partSizeFor(
+    size: number | undefined,
+    options: { partSizeBytes?: number },
+    context: BucketErrorContext,
+  ): number {
+    const asked = options.partSizeBytes ?? this.options.partSizeBytes;
+    return size === undefined ? asked : planParts(size, asked, context).partSizeBytes;
+  }
+
+  /** Checks both addresses and the tuning of a copy, before any request. */
+  private assertCopy(context: BucketErrorContext, target: CopyTarget, options: CopyFileOptions) {
+    this.assertTarget(context, target.sourceBucket, target.sourceKey);
+    this.assertTarget(context, target.bucket, target.key);
+    assertCopyOptions(options, context);
+  }
+
+  /** The copy plan of a call: its options over the module's defaults. */
+  private copyPlan(
+    context: BucketErrorContext,
+    options: CopyFileOptions,
+    signal: AbortSignal | undefined,
+  ): CopyPlan {
+    return {
+      operation: context.operation ?? 'copyFile',
+      multipartThresholdBytes:
+        options.multipartThresholdBytes ?? this.options.multipartCopyThresholdBytes,
+      partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,
+      concurrency: options.concurrency ?? this.options.uploadConcurrency,
+      signal,
+      onOrphan: (upload) => {
+        this.connection.rememberOrphan(upload);
+      },
+    };
   }
 
   /** The upload plan of a call: its options over the module's defaults. */

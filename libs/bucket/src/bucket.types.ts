@@ -168,12 +168,25 @@ export interface DeleteBucketOptions {
   force?: boolean;
 }
 
-/** Options of `copyFile` and `moveFile`. */
-export interface CopyFileOptions {
-  /** Replace the metadata and content type instead of copying them from the source. */
+/**
+ * Options of `copyFile` and `moveFile`. Above the module's `multipartCopyThresholdBytes` (5 GiB)
+ * the copy goes in parts (`partSizeBytes`, grown to fit 10,000 parts; `concurrency` at once,
+ * default `uploadConcurrency`), with progress and abort; below, one `CopyObject`, whose
+ * `onProgress` is called once at the end.
+ */
+export interface CopyFileOptions extends TransferOptions {
+  /**
+   * Replace the metadata and content type instead of copying them from the source. The other
+   * headers (Cache-Control, Content-Disposition, Content-Encoding, Content-Language, Expires) are
+   * then not copied either, as with S3's `MetadataDirective: REPLACE`.
+   */
   metadata?: Record<string, string>;
   /** With `metadata`: the new Content-Type. */
   contentType?: string;
+  /** Aborts the copy; a copy in parts is then aborted on the server too. */
+  signal?: AbortSignal;
+  /** For this call: objects larger than this are copied in parts. Default: the module's `multipartCopyThresholdBytes`. */
+  multipartThresholdBytes?: number;
 }
 
 /** Options of `getPresignedUrl`. */

@@ -192,3 +192,22 @@ export function assertTransferOptions(
   assertOptionalInteger(options.partSizeBytes, 'partSizeBytes', 5 * MIB, 5 * 1024 * MIB, context);
   assertOptionalInteger(options.concurrency, 'concurrency', 1, 64, context);
 }
+
+/**
+ * Checks the per-call options of `copyFile` and `moveFile`: the transfer tuning, and a
+ * `multipartThresholdBytes` from 5 MiB to 5 GiB (the largest `CopyObject`).
+ * @internal
+ */
+export function assertCopyOptions(
+  options: { partSizeBytes?: unknown; concurrency?: unknown; multipartThresholdBytes?: unknown },
+  context: BucketErrorContext,
+): void {
+  assertTransferOptions(options, context);
+  assertOptionalInteger(
+    options.multipartThresholdBytes,
+    'multipartThresholdBytes',
+    5 * MIB,
+    5 * 1024 * MIB,
+    context,
+  );
+}

@@ -3,6 +3,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -23,26 +24,38 @@ export function unquote(etag: string | undefined): string | undefined {
     : etag;
 }
 
-/**
- * An object's metadata, from a `HeadObject`. A HEAD answer has no body, so a 404 does not say
- * whether the bucket or the key is missing: a `HeadBucket` then tells.
- * @internal
- */
+/** An object's metadata, from a `HeadObject`. @internal */
 export async function headObject(
   client: S3Client,
   bucket: string,
   key: string,
 ): Promise<BucketFileInfo> {
+  const head = await headObjectOutput(client, bucket, key);
+  return {
+    key,
+    size: head.ContentLength ?? 0,
+    lastModified: head.LastModified ?? new Date(0),
+    etag: unquote(head.ETag) ?? '',
+    contentType: head.ContentType,
+    metadata: head.Metadata ?? {},
+  };
+}
+
+/**
+ * The whole `HeadObject` answer. A HEAD answer has no body, so a 404 does not say whether the
+ * bucket or the key is missing: a `HeadBucket` then tells.
+ * @internal
+ */
+export async function headObjectOutput(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  signal?: AbortSignal,
+): Promise<HeadObjectCommandOutput> {
   try {
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return {
-      key,
-      size: head.ContentLength ?? 0,
-      lastModified: head.LastModified ?? new Date(0),
-      etag: unquote(head.ETag) ?? '',
-      contentType: head.ContentType,
-      metadata: head.Metadata ?? {},
-    };
+    return await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: signal,
+    });
   } catch (error) {
     if (
       bucketErrorCodeOf(error, { key }) === 'NoSuchKey' &&
@@ -92,14 +105,19 @@ export interface CopyTarget {
   key: string;
 }
 
-/** A server-side copy, keeping or replacing the metadata. @internal */
+/** The `x-amz-copy-source` of an object: its bucket and URL-encoded key. @internal */
+export function copySourceOf(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** A server-side copy in one `CopyObject`, keeping or replacing the metadata. @internal */
 export async function copyObject(
   client: S3Client,
   target: CopyTarget,
   options: CopyFileOptions,
 ): Promise<PutObjectResult> {
   const replace = options.metadata !== undefined || options.contentType !== undefined;
-  const source = `${target.sourceBucket}/${target.sourceKey.split('/').map(encodeURIComponent).join('/')}`;
+  const source = copySourceOf(target.sourceBucket, target.sourceKey);
   const output = await client.send(
     new CopyObjectCommand({
       Bucket: target.bucket,
@@ -113,6 +131,7 @@ export async function copyObject(
           }
         : {}),
     }),
+    { abortSignal: options.signal },
   );
   return { bucket: target.bucket, key: target.key, etag: unquote(output.CopyObjectResult?.ETag) };
 }

@@ -29,6 +29,11 @@ export interface InMemoryBucketOptions {
    */
   multipartThresholdBytes?: number;
   /**
+   * As `BucketModuleOptions.multipartCopyThresholdBytes`: copies of larger objects get a
+   * multipart ETag, as a copy in parts does on a server. Default: the module's default (5 GiB).
+   */
+  multipartCopyThresholdBytes?: number;
+  /**
    * As `BucketModuleOptions.partSizeBytes`: the part size that multipart ETags are computed with.
    * Default: the module's default (8 MiB).
    */

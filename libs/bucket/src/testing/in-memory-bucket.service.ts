@@ -42,6 +42,7 @@ import type {
 } from '../bucket.types';
 import {
   assertOptionalInteger,
+  assertCopyOptions,
   assertTransferOptions,
   assertValidBucketName,
   assertValidKey,
@@ -62,7 +63,14 @@ import type { InMemoryBucketOptions } from './bucket-testing.options';
 import { FailureQueue, type CallTarget, type FailNextOptions } from './in-memory-bucket.faults';
 import { InMemoryPresigner, s3ErrorXml } from './in-memory-bucket.presigned';
 import { InMemoryBucketStore, type StoredObject } from './in-memory-bucket.store';
-import { etagOfUpload, isMultipart, singlePartEtag, type UploadShape } from './s3-etag';
+import { planParts } from '../transfers/part-plan';
+import {
+  etagOfUpload,
+  isMultipart,
+  multipartEtag,
+  singlePartEtag,
+  type UploadShape,
+} from './s3-etag';
 import { resolveRange } from './s3-range';
 
 /** Where the fake stands with its (imaginary) server: the same states as `BucketService`. */
@@ -661,6 +669,7 @@ export class InMemoryBucketService
     assertValidObjectAddress(sourceBucket, sourceKey, operation);
     assertValidObjectAddress(destinationBucket, destinationKey, operation);
     const context = { operation, bucket: sourceBucket, key: sourceKey } as const;
+    assertCopyOptions(options, context);
     return this.run(context, () =>
       this.copy(sourceBucket, sourceKey, destinationBucket, destinationKey, options),
     );
@@ -683,6 +692,7 @@ export class InMemoryBucketService
     assertValidObjectAddress(sourceBucket, sourceKey, operation);
     assertValidObjectAddress(destinationBucket, destinationKey, operation);
     const context = { operation, bucket: sourceBucket, key: sourceKey } as const;
+    assertCopyOptions(options, context);
     const same = sourceBucket === destinationBucket && sourceKey === destinationKey;
     return this.run(context, () => {
       if (same && options.metadata === undefined && options.contentType === undefined) {
@@ -1040,7 +1050,10 @@ export class InMemoryBucketService
     return object;
   }
 
-  /** A `CopyObject`: keeps or replaces the metadata and content type, as S3 does. */
+  /**
+   * A `CopyObject`, or above the copy threshold a copy in parts (whose ETag is a multipart one,
+   * with progress once a part): keeps or replaces the metadata and content type, as S3 does.
+   */
   private copy(
     sourceBucket: string,
     sourceKey: string,
@@ -1048,9 +1061,31 @@ export class InMemoryBucketService
     destinationKey: string,
     options: CopyFileOptions,
   ): PutObjectResult {
+    throwIfAborted(options.signal);
+    const source = this.requireObject(sourceBucket, sourceKey);
+    const size = source.data.length;
+    const threshold =
+      options.multipartThresholdBytes ??
+      this.options.multipartCopyThresholdBytes ??
+      BUCKET_OPTION_DEFAULTS.multipartCopyThresholdBytes;
+    if (size > threshold) {
+      const asked =
+        options.partSizeBytes ?? this.options.partSizeBytes ?? BUCKET_OPTION_DEFAULTS.partSizeBytes;
+      const context = { operation: 'copyFile', bucket: sourceBucket, key: sourceKey };
+      const { partSizeBytes } = planParts(size, asked, context);
+      // CreateMultipartUpload goes to the destination bucket.
+      this.requireBucket(destinationBucket);
+      for (let loaded = partSizeBytes; ; loaded += partSizeBytes) {
+        throwIfAborted(options.signal);
+        options.onProgress?.({ loaded: Math.min(loaded, size), total: size });
+        if (loaded >= size) break;
+      }
+      return this.storeCopy(source, destinationBucket, destinationKey, options, {
+        etag: multipartEtag(source.data, partSizeBytes),
+      });
+    }
     // The request goes to the destination bucket: S3 finds it missing first.
     this.requireBucket(destinationBucket);
-    const source = this.requireObject(sourceBucket, sourceKey);
     const replace = options.metadata !== undefined || options.contentType !== undefined;
     if (!replace && sourceBucket === destinationBucket && sourceKey === destinationKey) {
       throw s3Error(
@@ -1059,10 +1094,26 @@ export class InMemoryBucketService
         "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
       );
     }
+    const result = this.storeCopy(source, destinationBucket, destinationKey, options, {
+      etag: source.etag,
+    });
+    options.onProgress?.({ loaded: size, total: size });
+    return result;
+  }
+
+  /** Stores the copy of `source`, with its metadata and content type unless they are replaced. */
+  private storeCopy(
+    source: StoredObject,
+    destinationBucket: string,
+    destinationKey: string,
+    options: CopyFileOptions,
+    written: { etag: string },
+  ): PutObjectResult {
+    const replace = options.metadata !== undefined || options.contentType !== undefined;
     const copy: StoredObject = {
       key: destinationKey,
       data: source.data,
-      etag: source.etag,
+      etag: written.etag,
       contentType: replace ? (options.contentType ?? S3_DEFAULT_CONTENT_TYPE) : source.contentType,
       metadata: replace ? normaliseMetadata(options.metadata) : source.metadata,
       lastModified: this.now(),

@@ -124,7 +124,7 @@ export async function uploadBody(
  */
 export async function abortLeftover(
   client: S3Client,
-  params: UploadParams,
+  params: Pick<UploadParams, 'Bucket' | 'Key'>,
   uploadId: string | undefined,
   onOrphan: UploadPlan['onOrphan'],
 ): Promise<void> {
@@ -140,7 +140,7 @@ export async function abortLeftover(
 /** The object's ETag from a HeadObject. @internal */
 export async function headEtag(
   client: S3Client,
-  params: UploadParams,
+  params: Pick<UploadParams, 'Bucket' | 'Key'>,
 ): Promise<string | undefined> {
   const head = await client.send(new HeadObjectCommand({ Bucket: params.Bucket, Key: params.Key }));
   return unquote(head.ETag);
