@@ -51,3 +51,10 @@ export type {
   UploadFileOptions,
   UploadFileResult,
 } from './bucket.types';
+export {
+  serveObject,
+  type ServeObjectOptions,
+  type ServedRequest,
+  type ServedResponse,
+  type ServingStorage,
+} from './serving/serve-object';
