@@ -58,3 +58,12 @@ export {
   type ServedResponse,
   type ServingStorage,
 } from './serving/serve-object';
+export {
+  bucketStorage,
+  type BucketStorageEngine,
+  type BucketStorageOptions,
+  type IncomingMulterFile,
+  type PerFile,
+  type StoredMulterFile,
+  type UploadStorage,
+} from './uploads/bucket-storage';
