@@ -85,6 +85,11 @@ describe('the published package in users’ apps', () => {
           status: 'ok',
           info: { storage: { status: 'up' } },
         });
+        // Terminus 12's third status where it exists, `up` on Terminus 11.
+        const strict = await fetch(`${app.base}/health/strict`);
+        expect(strict.status).toBe(200);
+        const expected = kind.nestMajor >= 12 ? 'degraded' : 'up';
+        expect(await strict.json()).toMatchObject({ info: { storage: { status: expected } } });
         const roundtrip = (await (await fetch(`${app.base}/roundtrip`)).json()) as {
           sent: string;
           received: string;

@@ -13,10 +13,13 @@ function fakeService(
   return { endpoint, probe: vi.fn(probe) };
 }
 
-async function indicatorWith(services: Record<string, ReturnType<typeof fakeService>>) {
+async function indicatorWith(
+  services: Record<string, ReturnType<typeof fakeService>>,
+  healthIndicatorService: unknown = new HealthIndicatorService(),
+) {
   const module = await Test.createTestingModule({
     providers: [
-      HealthIndicatorService,
+      { provide: HealthIndicatorService, useValue: healthIndicatorService },
       BucketHealthIndicator,
       ...Object.entries(services).map(([name, useValue]) => ({
         provide: name === 'default' ? BucketService : getBucketServiceToken(name),
@@ -86,6 +89,47 @@ describe('BucketHealthIndicator', () => {
         default: fakeService('http://s3', () => Promise.resolve(1)),
       });
       await expect(indicator.isHealthy('storage', { timeoutMs })).rejects.toThrow(RangeError);
+    },
+  );
+
+  it('is degraded on Terminus 12 when the probe is slower than degradedAfterMs, up when faster', async () => {
+    const slow = await indicatorWith({
+      default: fakeService('http://s3', () => Promise.resolve(80)),
+    });
+    await expect(slow.isHealthy('storage', { degradedAfterMs: 50 })).resolves.toEqual({
+      storage: { status: 'degraded', endpoint: 'http://s3', latencyMs: 80, degradedAfterMs: 50 },
+    });
+    await expect(slow.isHealthy('storage', { degradedAfterMs: 100 })).resolves.toMatchObject({
+      storage: { status: 'up' },
+    });
+  });
+
+  it('is up, not degraded, on Terminus 11, whose indicators have no degraded status', async () => {
+    // Terminus 11's HealthIndicatorService: check(key) gives only up() and down().
+    const terminus11 = {
+      check: (key: string) => ({
+        up: (data: object) => ({ [key]: { ...data, status: 'up' } }),
+        down: (data: object) => ({ [key]: { ...data, status: 'down' } }),
+      }),
+    };
+    const indicator = await indicatorWith(
+      { default: fakeService('http://s3', () => Promise.resolve(80)) },
+      terminus11,
+    );
+    await expect(indicator.isHealthy('storage', { degradedAfterMs: 50 })).resolves.toEqual({
+      storage: { status: 'up', endpoint: 'http://s3', latencyMs: 80 },
+    });
+  });
+
+  it.each([0, -5, Number.NaN])(
+    'rejects a degradedAfterMs of %s as a mistake in the code',
+    async (ms) => {
+      const indicator = await indicatorWith({
+        default: fakeService('http://s3', () => Promise.resolve(1)),
+      });
+      await expect(indicator.isHealthy('storage', { degradedAfterMs: ms })).rejects.toThrow(
+        'degradedAfterMs must be a positive number of ms',
+      );
     },
   );
 });

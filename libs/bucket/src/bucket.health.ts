@@ -14,6 +14,12 @@ export interface BucketHealthCheckOptions {
   timeoutMs?: number;
   /** The bucket to probe with `HeadBucket`. Default: the instance's `bucket`, else `ListBuckets` is used. */
   bucket?: string;
+  /**
+   * A probe that succeeds but takes longer than this, in ms, reports `degraded` on Terminus 12
+   * ("still serving, but impaired": HTTP stays 200, the overall status becomes `degraded`). Terminus
+   * 11 has no such status: there it reports `up`. Default: none (never degraded).
+   */
+  degradedAfterMs?: number;
 }
 
 /**
@@ -41,16 +47,21 @@ export class BucketHealthIndicator {
    * error `code` (`Timeout` when the time limit ran out) and a `message`. The credentials are
    * never part of the result.
    *
-   * @throws Error when `timeoutMs` is not a positive number, or no instance has this `name`:
+   * @throws Error when `timeoutMs` or `degradedAfterMs` is not a positive number, or no instance has this `name`:
    * mistakes in the code, not states of the storage
    */
   async isHealthy<const Key extends string>(
     key: Key,
     options: BucketHealthCheckOptions = {},
   ): Promise<HealthIndicatorResult<Key>> {
-    const { timeoutMs } = options;
-    if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-      throw new RangeError(`timeoutMs must be a positive number of ms, got ${String(timeoutMs)}`);
+    const { timeoutMs, degradedAfterMs } = options;
+    for (const [name, value] of [
+      ['timeoutMs', timeoutMs],
+      ['degradedAfterMs', degradedAfterMs],
+    ] as const) {
+      if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+        throw new RangeError(`${name} must be a positive number of ms, got ${String(value)}`);
+      }
     }
     const service = this.serviceOf(options.name);
     const indicator = this.healthIndicatorService.check(key);
@@ -60,7 +71,12 @@ export class BucketHealthIndicator {
         timeoutMs === undefined ? undefined : Math.ceil(timeoutMs),
         options.bucket,
       );
-      return indicator.up({ endpoint: service.endpoint, latencyMs: Math.round(latencyMs) });
+      const data = { endpoint: service.endpoint, latencyMs: Math.round(latencyMs) };
+      // `degraded` exists from Terminus 12 on.
+      if (degradedAfterMs !== undefined && latencyMs > degradedAfterMs && 'degraded' in indicator) {
+        return indicator.degraded({ ...data, degradedAfterMs });
+      }
+      return indicator.up(data);
     } catch (error) {
       const { code, message } = toBucketError(error, { operation: 'health' });
       return indicator.down({
