@@ -1,5 +1,4 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { createServer } from 'node:net';
 import {
   BucketError,
   BucketModule,
@@ -13,16 +12,8 @@ import {
   startPrivateServer,
   type PrivateServer,
 } from './support/private-server';
+import { closedPort } from './support/ports';
 import { serverOptions, uniqueBucketName } from './support/s3';
-
-/** A TCP port on loopback that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function boot(options: BucketModuleSyncOptions, logger = new CapturingLogger()) {
   const module: TestingModule = await Test.createTestingModule({

@@ -1,5 +1,6 @@
 import { startBlackhole, type Blackhole } from './support/blackhole';
-import { closedPort, filePath, startDemoApp, type DemoApp } from './support/demo-app';
+import { filePath, startDemoApp, type DemoApp } from './support/demo-app';
+import { closedPort } from './support/ports';
 import { rawClient, removeBucket, uniqueBucketName } from './support/s3';
 
 /** An error answer: exactly `{ statusCode, code, message }`, with no stack and no secret. */

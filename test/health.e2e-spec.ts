@@ -1,5 +1,6 @@
 import { startBlackhole, type Blackhole } from './support/blackhole';
-import { closedPort, startDemoApp } from './support/demo-app';
+import { startDemoApp } from './support/demo-app';
+import { closedPort } from './support/ports';
 import {
   canStartPrivateServers,
   startPrivateServer,

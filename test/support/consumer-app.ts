@@ -1,9 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { closedPort } from './ports';
 import { serverOptions } from './s3';
 
 const run = promisify(execFile);
@@ -101,14 +101,6 @@ export async function installedVersion(dir: string, name: string): Promise<strin
   return manifest.version;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** The BUCKET_* settings of the test server, as a user's app reads them from its environment. */
 function bucketEnvironment(): Record<string, string> {
   const options = serverOptions();
@@ -130,7 +122,7 @@ export interface RunningApp {
 
 /** Starts the built app (`node dist/src/main.js`) against the test server; resolves once it listens. */
 export async function startConsumerApp(dir: string): Promise<RunningApp> {
-  const port = await freePort();
+  const port = await closedPort();
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: dir,
     env: userEnvironment({ ...bucketEnvironment(), PORT: String(port) }),

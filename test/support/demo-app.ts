@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { AppModule } from '../../apps/demo/src/app.module';
 import { DEMO_APP_OPTIONS, configureDemoApp } from '../../apps/demo/src/app.setup';
@@ -57,15 +57,6 @@ export function filePath(bucket: string, key: string, route = 'files'): string {
 /** The sha256 of bytes, hex. */
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/** A TCP port on loopback that nothing listens on (connections are refused). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** The answer of {@link sendStreamed}. */
