@@ -16,6 +16,7 @@ import { BucketError, createBucketError, type BucketErrorContext } from './bucke
 import { BucketHandle } from './bucket.handle';
 import * as messages from './bucket.messages';
 import type { ResolvedBucketOptions } from './bucket.options';
+import type { PresignedPost, PresignedPostOptions } from './presigned-post.types';
 import type {
   BucketFileInfo,
   CopyFileOptions,
@@ -47,6 +48,7 @@ import { checkDestinationFile, checkSourceFile, withTemporaryFile } from './loca
 import { deleteInBatches } from './operations/batch-delete';
 import { createBucket, emptyBucket, listBucketNames } from './operations/buckets';
 import { listingPages } from './operations/listing';
+import { assertPresignedPostOptions, presignPost } from './operations/presigned-post';
 import { getObjectStream, headObject, presign, type CopyTarget } from './operations/objects';
 import { copyAnySize, type CopyPlan } from './transfers/copy';
 import { downloadToFile } from './transfers/download';
@@ -480,6 +482,23 @@ export class BucketService
           signal: options.signal,
         },
       );
+    });
+  }
+
+  /**
+   * A presigned POST (an HTML form upload) for browsers, with a policy that the server enforces:
+   * the key or a key prefix, the length range, the content type (exact or prefix), fixed
+   * metadata, and the expiry. Signed locally: no request is made. Where a server lacks POST Object
+   * (Cloudflare R2 answers 501), use a presigned PUT instead (`getPresignedUrl` with `method: 'PUT'`).
+   *
+   * @throws BucketError `InvalidArgument` or `InvalidKey` for options that break a rule, before signing
+   */
+  createPresignedPost(bucket: string, options: PresignedPostOptions): Promise<PresignedPost> {
+    const context = { operation: 'createPresignedPost', bucket, key: options.key };
+    return this.logged(context, async () => {
+      assertValidBucketName(bucket, context.operation);
+      assertPresignedPostOptions(options, context);
+      return presignPost(this.client, bucket, options);
     });
   }
 

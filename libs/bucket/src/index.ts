@@ -67,3 +67,4 @@ export {
   type StoredMulterFile,
   type UploadStorage,
 } from './uploads/bucket-storage';
+export type { PresignedPost, PresignedPostOptions } from './presigned-post.types';

@@ -62,6 +62,9 @@ import type { BucketServiceContract } from './bucket-service-contract';
 import type { InMemoryBucketOptions } from './bucket-testing.options';
 import { FailureQueue, type CallTarget, type FailNextOptions } from './in-memory-bucket.faults';
 import { InMemoryPresigner, s3ErrorXml } from './in-memory-bucket.presigned';
+import { InMemoryPostSigner } from './in-memory-bucket.presigned-post';
+import { assertPresignedPostOptions } from '../operations/presigned-post';
+import type { PresignedPost, PresignedPostOptions } from '../presigned-post.types';
 import { InMemoryBucketStore, type StoredObject } from './in-memory-bucket.store';
 import { planParts } from '../transfers/part-plan';
 import {
@@ -249,6 +252,7 @@ export class InMemoryBucketService
   private readonly store = new InMemoryBucketStore();
   private readonly failures = new FailureQueue();
   private readonly presigner = new InMemoryPresigner();
+  private readonly postSigner = new InMemoryPostSigner();
   private readonly logger: Logger;
   private readonly options: InMemoryBucketOptions;
   private state: ConnectionState = 'never';
@@ -742,6 +746,24 @@ export class InMemoryBucketService
   }
 
   /**
+   * A presigned POST of the fake: a form for `memory://.../<bucket>` whose policy
+   * {@link fetchPresignedUrl} checks as S3 does (key or prefix, length range, content type,
+   * metadata, expiry).
+   *
+   * @throws BucketError `InvalidBucketName`, `InvalidKey`, `InvalidArgument`, as the real one
+   */
+  async createPresignedPost(bucket: string, options: PresignedPostOptions): Promise<PresignedPost> {
+    const operation = 'createPresignedPost';
+    assertValidBucketName(bucket, operation);
+    const context = { operation, bucket, key: options.key } as const;
+    assertPresignedPostOptions(options, context);
+    await Promise.resolve();
+    const failure = this.failures.take({ ...context, implicit: true });
+    if (failure) throw this.simulated(failure.code, failure.detail, context);
+    return this.postSigner.sign(this.endpoint, bucket, options, this.now());
+  }
+
+  /**
    * An object's key, size, last-modified date, ETag, Content-Type and user metadata.
    * @throws BucketError `NoSuchBucket`, `NoSuchKey`
    */
@@ -803,6 +825,26 @@ export class InMemoryBucketService
         status,
         headers: { 'content-type': 'application/xml' },
       });
+    if (request.method === 'POST') {
+      const bucket = decodeURIComponent(url.pathname.replace(/^\//, ''));
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- a test fake parses its own small forms
+      const post = await this.postSigner.check(await request.formData(), bucket, this.now());
+      if (!post.ok) return error(post.status, post.code, post.message);
+      if (!this.store.hasBucket(bucket)) return error(404, 'NoSuchBucket');
+      this.write(
+        bucket,
+        post.key,
+        post.data,
+        {
+          announcedBytes: post.data.length,
+          multipartThresholdBytes: Infinity,
+          partSizeBytes: Infinity,
+        },
+        post.contentType ?? S3_DEFAULT_CONTENT_TYPE,
+        post.metadata,
+      );
+      return new Response(null, { status: 204 });
+    }
     const check = this.presigner.check(this.endpoint, url, request.method, this.now());
     if (!check.ok) return error(check.status, check.code, check.message);
     const { bucket, key } = check.grant;
