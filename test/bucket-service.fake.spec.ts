@@ -16,6 +16,15 @@ describeBucketServiceContract('in-memory fake', async () => {
     service: module.get(BucketService),
     // Its presigned URLs point at no server: the fake resolves them itself.
     fetch: (url, init) => fake.fetchPresignedUrl(url, init),
+    corruptDownloads: (bucket, key) => {
+      fake.failNext('IntegrityError', {
+        operation: ['downloadFile', 'getObject'],
+        bucket,
+        key,
+        times: Infinity,
+      });
+      return { restore: () => fake.clearFailures() };
+    },
     close: () => module.close(),
   };
 });

@@ -9,12 +9,14 @@ import {
   BucketAbortedError,
   BucketConflictError,
   BucketError,
+  BucketIntegrityError,
   BucketLocalFileError,
   BucketNotFoundError,
   BucketValidationError,
   type BucketErrorCode,
   type BucketErrorContext,
   type ListedFile,
+  type PresignedUrlOptions,
   type TransferProgress,
 } from 'nest-bucket';
 import { operationFailed } from 'nest-bucket/bucket.messages';
@@ -49,6 +51,12 @@ export interface ContractSubject {
    * in-memory fake gives its own resolver, since its URLs point at no server.
    */
   fetch?: (url: string, init?: RequestInit) => Promise<Response>;
+  /**
+   * Makes every download of one object (`downloadFile`, `getObject`) receive bytes that do not
+   * match it, until `restore()`: on the real server a byte flipped on the way by the HTTP fault
+   * proxy, on the fake `failNext('IntegrityError')`.
+   */
+  corruptDownloads(bucket: string, key: string): { restore: () => void };
 }
 
 const MIB = 1024 * 1024;
@@ -80,7 +88,7 @@ async function collect(files: AsyncIterable<ListedFile>): Promise<ListedFile[]> 
 }
 
 /** Resolves with the error, or fails the test if the promise does not reject with a BucketError. */
-async function bucketErrorOf(promise: Promise<unknown>): Promise<BucketError> {
+export async function bucketErrorOf(promise: Promise<unknown>): Promise<BucketError> {
   try {
     await promise;
   } catch (error) {
@@ -1582,6 +1590,88 @@ export function describeBucketServiceContract(
         expect(got.etag).toBe(md5('uploaded by fetch'));
       });
 
+      it('a presigned PUT with contentType binds it: the right type is stored, none or another is refused and stores nothing', async () => {
+        const key = 'shared/avatar.png';
+        const url = await service.getPresignedUrl(bucket, key, {
+          method: 'PUT',
+          contentType: 'image/png',
+        });
+        expect(new URL(url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
+        const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47]);
+        // A Uint8Array body makes fetch send no Content-Type of its own.
+        const untyped = await fetchUrl(url, { method: 'PUT', body: png });
+        expect(untyped.status).toBe(403);
+        expect(await untyped.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+        const html = await fetchUrl(url, {
+          method: 'PUT',
+          headers: { 'content-type': 'text/html' },
+          body: '<script>alert(1)</script>',
+        });
+        expect(html.status).toBe(403);
+        expect(await service.fileExists(bucket, key)).toBe(false);
+        const right = await fetchUrl(url, {
+          method: 'PUT',
+          headers: { 'content-type': 'image/png' },
+          body: png,
+        });
+        expect(right.status).toBe(200);
+        const got = await service.getObject(bucket, key);
+        expect([...(await buffer(got.body))]).toEqual([...png]);
+        expect(got.contentType).toBe('image/png');
+      });
+
+      it('a presigned PUT binds contentLength and metadata: another size, a missing or changed metadata value is refused', async () => {
+        const key = 'shared/bound.bin';
+        const url = await service.getPresignedUrl(bucket, key, {
+          method: 'PUT',
+          contentType: 'application/octet-stream',
+          contentLength: 5,
+          metadata: { Owner: 'ann' },
+        });
+        expect(new URL(url).searchParams.get('X-Amz-SignedHeaders')).toBe(
+          'content-length;content-type;host;x-amz-meta-owner',
+        );
+        const put = (body: string, headers: Record<string, string>) =>
+          fetchUrl(url, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/octet-stream', ...headers },
+            body: Buffer.from(body),
+          });
+        expect((await put('hello!', { 'x-amz-meta-owner': 'ann' })).status).toBe(403);
+        expect((await put('hello', {})).status).toBe(403);
+        expect((await put('hello', { 'x-amz-meta-owner': 'bob' })).status).toBe(403);
+        expect(await service.fileExists(bucket, key)).toBe(false);
+        expect((await put('hello', { 'x-amz-meta-owner': 'ann' })).status).toBe(200);
+        expect(await service.getBucketFile(bucket, key)).toMatchObject({
+          size: 5,
+          contentType: 'application/octet-stream',
+          metadata: { owner: 'ann' },
+        });
+      });
+
+      it('refuses PUT bindings on a GET URL, and bindings that cannot be headers, before signing', async () => {
+        const cases: [PresignedUrlOptions, string][] = [
+          [{ contentType: 'image/png' }, 'contentType = "image/png": only a PUT URL binds it'],
+          [{ method: 'GET', contentLength: 1 }, 'contentLength = 1: only a PUT URL binds it'],
+          [{ method: 'PUT', contentType: '' }, 'contentType = "": must be a non-empty string'],
+          [{ method: 'PUT', contentType: 'a\nb' }, 'must be printable ASCII'],
+          [{ method: 'PUT', contentLength: -1 }, 'contentLength = -1'],
+          [{ method: 'PUT', contentLength: 5 * 1024 ** 3 + 1 }, 'contentLength = 5368709121'],
+          [
+            { method: 'PUT', metadata: { 'a b': 'x' } },
+            'metadata name "a b": must be an HTTP token',
+          ],
+          [{ method: 'PUT', metadata: { a: 'é' } }, 'metadata.a = "é": must be a printable ASCII'],
+        ];
+        for (const [options, text] of cases) {
+          const error = await bucketErrorOf(service.getPresignedUrl(bucket, 'k', options));
+          expect([error.code, error.message]).toEqual([
+            'InvalidArgument',
+            expect.stringContaining(text),
+          ]);
+        }
+      });
+
       it('answers 404 for a missing object or bucket, and 403 for another method or an altered URL', async () => {
         const missingKey = await service.getPresignedUrl(bucket, 'shared/none');
         expect((await fetchUrl(missingKey)).status).toBe(404);
@@ -1644,6 +1734,40 @@ export function describeBucketServiceContract(
           failed: [],
         });
         expect(() => service.bucket('Not_Valid')).toThrow(BucketValidationError);
+      });
+    });
+
+    describe('integrity', () => {
+      it('fails a download whose bytes do not match the object with IntegrityError, leaving no file and an existing one intact, and reads it once the bytes are good again', async () => {
+        const content = Buffer.alloc(64 * 1024, 13);
+        const key = 'integrity/corrupted.bin';
+        await service.putObject(bucket, key, content);
+        const fresh = join(folder.path, 'corrupted.out');
+        const existing = join(folder.path, 'corrupted-existing.out');
+        await writeFile(existing, 'precious');
+        const corruption = subject.corruptDownloads(bucket, key);
+        try {
+          expectBucketError(
+            await bucketErrorOf(service.downloadFile(bucket, key, fresh)),
+            'IntegrityError',
+            BucketIntegrityError,
+            { operation: 'downloadFile', bucket, key },
+          );
+          expect(existsSync(fresh)).toBe(false);
+          expect(await errorCodeOf(service.downloadFile(bucket, key, existing))).toBe(
+            'IntegrityError',
+          );
+          expect(await readFile(existing, 'utf8')).toBe('precious');
+          // The real service finds out while the body is read; the fake, at the call.
+          const read = service
+            .getObject(bucket, key)
+            .then(({ body }) => buffer(body as AsyncIterable<Buffer>));
+          expect(await errorCodeOf(read)).toBe('IntegrityError');
+        } finally {
+          corruption.restore();
+        }
+        await service.downloadFile(bucket, key, fresh);
+        expect((await readFile(fresh)).equals(content)).toBe(true);
       });
     });
 

@@ -1,4 +1,5 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { HttpHandler } from '@smithy/core/protocols';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -49,6 +50,40 @@ export function createS3Client(options: ResolvedBucketOptions): S3Client {
       httpAgent: options.useSsl ? undefined : new HttpAgent(agentOptions),
       httpsAgent: options.useSsl ? new HttpsAgent(agentOptions) : undefined,
     },
+  });
+}
+
+/**
+ * The request handler of the signing client: it opens no socket and refuses to send, since that
+ * client only signs, for a host the service itself may not reach.
+ */
+const NO_REQUESTS: HttpHandler = {
+  handle: () =>
+    Promise.reject(new Error('nest-bucket: the presigning client never sends requests')),
+  updateHttpClientConfig: ignore,
+  httpHandlerConfigs: () => ({}),
+};
+
+/**
+ * Builds the client that signs presigned URLs and POSTs for `publicEndpoint`: the instance's
+ * credentials, region, path style and checksum modes, with the public endpoint (passed apart, as
+ * spreading the options would drop their non-enumerable `password`). Presigning is local, so it
+ * sends no request (its handler refuses to) and holds no socket to release.
+ * @internal
+ */
+export function createSigningClient(
+  options: ResolvedBucketOptions,
+  publicEndpoint: string,
+): S3Client {
+  return new S3Client({
+    endpoint: publicEndpoint,
+    region: options.region,
+    forcePathStyle: options.forcePathStyle,
+    credentials: { accessKeyId: options.user, secretAccessKey: options.password },
+    logger: SILENT_LOGGER,
+    requestChecksumCalculation: options.requestChecksumCalculation,
+    responseChecksumValidation: options.responseChecksumValidation,
+    requestHandler: NO_REQUESTS,
   });
 }
 

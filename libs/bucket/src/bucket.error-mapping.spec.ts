@@ -21,6 +21,13 @@ describe('bucketErrorCodeOf', () => {
     ['PreconditionFailed', 412, 'PreconditionFailed'],
     ['UnknownError', 412, 'PreconditionFailed'],
     ['SomethingNew', 500, 'Unknown'],
+    ['SlowDown', 503, 'Throttled'],
+    ['ServiceUnavailable', 503, 'Throttled'],
+    ['UnknownError', 503, 'Throttled'],
+    ['TooManyRequests', 429, 'Throttled'],
+    ['UnknownError', 429, 'Throttled'],
+    ['BadDigest', 400, 'IntegrityError'],
+    ['XAmzContentSHA256Mismatch', 400, 'IntegrityError'],
   ])('maps the S3 error %s (HTTP %s) to %s', (name, status, code) => {
     expect(bucketErrorCodeOf(sdkError(name, status))).toBe(code);
   });

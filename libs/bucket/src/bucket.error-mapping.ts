@@ -22,6 +22,16 @@ const CODE_BY_NAME: Readonly<Partial<Record<string, BucketErrorCode>>> = {
   InvalidAccessKeyId: 'AccessDenied',
   SignatureDoesNotMatch: 'AccessDenied',
   AllAccessDisabled: 'AccessDenied',
+  SlowDown: 'Throttled',
+  Throttling: 'Throttled',
+  ThrottlingException: 'Throttled',
+  TooManyRequests: 'Throttled',
+  TooManyRequestsException: 'Throttled',
+  RequestLimitExceeded: 'Throttled',
+  ServiceUnavailable: 'Throttled',
+  BadDigest: 'IntegrityError',
+  InvalidDigest: 'IntegrityError',
+  XAmzContentSHA256Mismatch: 'IntegrityError',
   TimeoutError: 'Timeout',
   RequestTimeout: 'Timeout',
   ETIMEDOUT: 'Timeout',
@@ -84,6 +94,10 @@ function codeFromStatus(
       return 'PreconditionFailed';
     case 416:
       return 'InvalidRange';
+    // S3 answers 503 SlowDown (or ServiceUnavailable) to ask for a lower request rate.
+    case 429:
+    case 503:
+      return 'Throttled';
     default:
       return undefined;
   }

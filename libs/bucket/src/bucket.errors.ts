@@ -15,6 +15,8 @@ export type BucketErrorCode =
   | 'AccessDenied'
   | 'ConnectionFailed'
   | 'Timeout'
+  | 'Throttled'
+  | 'IntegrityError'
   | 'Aborted'
   | 'LocalFileError'
   | 'InvalidConfig'
@@ -93,8 +95,18 @@ export class BucketValidationError extends BucketError {}
 /** The credentials are wrong or lack the permission (`AccessDenied`). */
 export class BucketAccessDeniedError extends BucketError {}
 
-/** The server could not be reached in time (`ConnectionFailed`, `Timeout`). */
+/**
+ * The server could not be reached in time, or kept asking to slow down after every retry
+ * (`ConnectionFailed`, `Timeout`, `Throttled`): worth trying again later.
+ */
 export class BucketConnectionError extends BucketError {}
+
+/**
+ * The bytes that arrived are not the bytes that were sent (`IntegrityError`): a download whose
+ * MD5 or length does not match the object's, also once fetched again, or an upload that the
+ * server refused because its Content-MD5 did not match, also once sent again. Nothing is kept.
+ */
+export class BucketIntegrityError extends BucketError {}
 
 /** The caller's `AbortSignal` fired (`Aborted`). */
 export class BucketAbortedError extends BucketError {}
@@ -118,6 +130,8 @@ const ERROR_CLASS_BY_CODE: Record<BucketErrorCode, typeof BucketError> = {
   AccessDenied: BucketAccessDeniedError,
   ConnectionFailed: BucketConnectionError,
   Timeout: BucketConnectionError,
+  Throttled: BucketConnectionError,
+  IntegrityError: BucketIntegrityError,
   Aborted: BucketAbortedError,
   LocalFileError: BucketLocalFileError,
   InvalidConfig: BucketConfigError,

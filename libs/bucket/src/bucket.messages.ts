@@ -19,6 +19,8 @@ const EXPLANATION: Record<BucketErrorCode, string> = {
   AccessDenied: 'access denied: check the access key, the secret and the permissions',
   ConnectionFailed: 'the storage server could not be reached',
   Timeout: 'the storage server did not answer in time',
+  Throttled: 'the storage server asked to slow down, also after the retries',
+  IntegrityError: 'the bytes received do not match the object (corrupted or incomplete transfer)',
   Aborted: 'the operation was aborted by the caller',
   LocalFileError: 'a local file could not be used',
   InvalidConfig: 'the configuration is invalid',

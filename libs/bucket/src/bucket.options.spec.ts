@@ -35,6 +35,25 @@ describe('resolveBucketOptions', () => {
     expect(resolved.password).toBe('s3cr3t-VALUE');
   });
 
+  it('bounds the throughput of transfers by default, can turn it off, and checks its values', () => {
+    expect(resolveBucketOptions(base)).toMatchObject({
+      minBytesPerSecond: 1024,
+      stallTimeoutMs: 30_000,
+    });
+    expect(resolveBucketOptions({ ...base, minBytesPerSecond: '0' }).minBytesPerSecond).toBe(0);
+    const message = problemsOf({ ...base, minBytesPerSecond: -1, stallTimeoutMs: 0 });
+    expect(message).toContain('minBytesPerSecond (BUCKET_MIN_BYTES_PER_SECOND) = -1');
+    expect(message).toContain('stallTimeoutMs (BUCKET_STALL_TIMEOUT_MS) = 0');
+    const env: Record<string, string> = {
+      BUCKET_MIN_BYTES_PER_SECOND: '2048',
+      BUCKET_STALL_TIMEOUT_MS: '5000',
+    };
+    expect(readBucketOptionsFromEnv((key) => env[key])).toEqual({
+      minBytesPerSecond: '2048',
+      stallTimeoutMs: '5000',
+    });
+  });
+
   it('uses TLS and port 443 by default for a remote host, plain HTTP on 80 for localhost', () => {
     expect(
       resolveBucketOptions({ ...base, host: 's3.example.com', port: undefined }).endpoint,
@@ -125,6 +144,69 @@ describe('resolveBucketOptions', () => {
     expect(resolveBucketOptions({ ...base, host: 'http://h:7480', port: 7480 }).endpoint).toBe(
       'http://h:7480',
     );
+  });
+
+  it('has no publicEndpoint by default, and normalises one to its origin', () => {
+    expect(resolveBucketOptions(base).publicEndpoint).toBeUndefined();
+    const cases: [string, string][] = [
+      ['https://files.example.com', 'https://files.example.com'],
+      ['https://files.example.com/', 'https://files.example.com'],
+      [' HTTPS://Files.Example.COM:443 ', 'https://files.example.com'],
+      ['http://localhost:9000', 'http://localhost:9000'],
+      ['http://127.0.0.2:80/', 'http://127.0.0.2'],
+      ['http://[::1]:9000', 'http://[::1]:9000'],
+    ];
+    for (const [given, origin] of cases) {
+      const resolved = resolveBucketOptions({ ...base, publicEndpoint: given });
+      expect([given, resolved.publicEndpoint]).toEqual([given, origin]);
+      expect(resolved.endpoint).toBe('http://127.0.0.1:7480');
+    }
+  });
+
+  it('reads publicEndpoint from BUCKET_PUBLIC_ENDPOINT, with the prefix', () => {
+    const env: Record<string, string> = {
+      BUCKET_PUBLIC_ENDPOINT: 'https://files.example.com',
+      ARCHIVE_BUCKET_PUBLIC_ENDPOINT: 'http://localhost:9000',
+    };
+    expect(readBucketOptionsFromEnv((key) => env[key])).toEqual({
+      publicEndpoint: 'https://files.example.com',
+    });
+    expect(readBucketOptionsFromEnv((key) => env[key], 'ARCHIVE_')).toEqual({
+      publicEndpoint: 'http://localhost:9000',
+    });
+  });
+
+  it('rejects a publicEndpoint that is not an absolute http(s) URL of a bare origin, naming the rule', () => {
+    const cases: [unknown, string][] = [
+      ['files.example.com', 'must be an absolute http(s) URL'],
+      ['//files.example.com', 'must be an absolute http(s) URL'],
+      ['ftp://files.example.com', 'must be an absolute http(s) URL'],
+      [9000, 'must be an absolute http(s) URL'],
+      ['http://', 'is not a valid URL'],
+      ['https://files.example.com/s3', 'must not have a path, a query or a fragment'],
+      ['https://files.example.com/?x=1', 'must not have a path, a query or a fragment'],
+      ['https://files.example.com/#top', 'must not have a path, a query or a fragment'],
+      ['https://ann:pw@files.example.com', 'must not contain credentials'],
+    ];
+    for (const [publicEndpoint, rule] of cases) {
+      const message = problemsOf({ ...base, publicEndpoint });
+      expect(message).toContain('publicEndpoint (BUCKET_PUBLIC_ENDPOINT) = ');
+      expect([publicEndpoint, message.includes(rule)]).toEqual([publicEndpoint, true]);
+    }
+    expect(problemsOf({ ...base, publicEndpoint: 'x' }, 'ARCHIVE_')).toContain(
+      'publicEndpoint (ARCHIVE_BUCKET_PUBLIC_ENDPOINT) = "x"',
+    );
+  });
+
+  it('hides the credentials of a URL in messages', () => {
+    const message = problemsOf({
+      ...base,
+      host: 'http://ann:pw-SECRET@h:1',
+      publicEndpoint: 'https://ann:pw-SECRET@files.example.com',
+    });
+    expect(message).toContain('publicEndpoint (BUCKET_PUBLIC_ENDPOINT) = "https://***@files');
+    expect(message).toContain('host (BUCKET_HOST) = "http://***@h:1"');
+    expect(message).not.toContain('pw-SECRET');
   });
 
   it('never shows a secret: not in errors, not in JSON, not in inspect', () => {

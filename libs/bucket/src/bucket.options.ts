@@ -40,6 +40,19 @@ export interface BucketModuleOptions {
    * servers need it. Default: `true`. Env: `BUCKET_FORCE_PATH_STYLE`.
    */
   forcePathStyle?: boolean;
+  /**
+   * The URL that browsers and other clients outside the service's network use to reach the
+   * server, such as `https://files.example.com` or `http://localhost:9000`, when it differs from
+   * `host` (for example `http://minio:9000` inside Docker Compose). Every presigned URL
+   * (`getPresignedUrl`, GET and PUT) and presigned POST is then signed for this host and points
+   * at it, while the service keeps sending its own requests to `host`. A SigV4 signature covers
+   * the `Host` header, so the public address must reach the server with that host unchanged
+   * (a TCP forwarder, a port mapping, or a reverse proxy that keeps `Host` and the path as they
+   * are). An absolute http(s) URL with no credentials, path, query or fragment: buckets are
+   * addressed as for `host` (`forcePathStyle`). Default: none (URLs are signed for `host`).
+   * Env: `BUCKET_PUBLIC_ENDPOINT`.
+   */
+  publicEndpoint?: string;
   /** Whether to connect when the module initialises. Default: `true`. Env: `BUCKET_AUTO_CONNECT`. */
   autoConnect?: boolean;
   /** Whether to log one debug line per operation. Default: `false`. Env: `BUCKET_DEBUG`. */
@@ -70,6 +83,20 @@ export interface BucketModuleOptions {
    * `base * 2^n` (with jitter, at most 20 s). Default: 100. Env: `BUCKET_RETRY_BASE_DELAY_MS`.
    */
   retryBaseDelayMs?: number;
+  /**
+   * The slowest a transfer may go (`downloadFile`, and the parts and the PutObject of
+   * `uploadFile`), in bytes per second, measured over `stallTimeoutMs`: a transfer that moves
+   * fewer bytes than that over the window fails with `Timeout`, leaving no file and no multipart
+   * upload, as curl's `--speed-limit`. Without it, a body that trickles a byte at a time never
+   * trips `requestTimeoutMs`, which only measures silence. 0 turns the check off.
+   * Default: 1024. Env: `BUCKET_MIN_BYTES_PER_SECOND`.
+   */
+  minBytesPerSecond?: number;
+  /**
+   * The window over which `minBytesPerSecond` is measured, in ms (curl's `--speed-time`).
+   * Default: 30000. Env: `BUCKET_STALL_TIMEOUT_MS`.
+   */
+  stallTimeoutMs?: number;
   /**
    * On application shutdown, how long to wait for transfers in flight before aborting them
    * (multipart uploads are then aborted on the server), in ms. Default: 10000.
@@ -122,9 +149,13 @@ export interface BucketModuleOptions {
  * The options after defaults and validation, as the service uses them.
  * `password` is not enumerable, so `JSON.stringify` and `util.inspect` never show it.
  */
-export interface ResolvedBucketOptions extends Required<Omit<BucketModuleOptions, 'bucket'>> {
+export interface ResolvedBucketOptions extends Required<
+  Omit<BucketModuleOptions, 'bucket' | 'publicEndpoint'>
+> {
   /** The main bucket, if configured. */
   bucket?: string;
+  /** The origin presigned URLs are signed for (`http(s)://host[:port]`), if configured. */
+  publicEndpoint?: string;
   /** `http(s)://host:port`, without credentials. */
   endpoint: string;
 }
@@ -144,6 +175,8 @@ export const BUCKET_OPTION_DEFAULTS = {
   maxAttempts: 3,
   maxSockets: 50,
   retryBaseDelayMs: 100,
+  minBytesPerSecond: 1024,
+  stallTimeoutMs: 30_000,
   shutdownDrainMs: 10_000,
   multipartThresholdBytes: 16 * MIB,
   multipartCopyThresholdBytes: 5 * 1024 * MIB,
@@ -192,6 +225,33 @@ const parseSignatureVersion: Parser = (v) =>
           'must be s3v4: the AWS SDK v3 signs requests only with Signature Version 4 (SigV2 "s3" is not supported)',
       };
 
+/** What `publicEndpoint` must be, in every problem about it. */
+const PUBLIC_ENDPOINT_RULE = 'must be an absolute http(s) URL such as https://files.example.com';
+
+/**
+ * Parses `publicEndpoint` into its origin (`https://files.example.com`, `http://localhost:9000`):
+ * an http(s) URL without credentials, path, query or fragment. A path is refused because the
+ * signature covers the request's path: a proxy that strips a prefix would break every URL.
+ */
+const parsePublicEndpoint: Parser = (v) => {
+  const text = typeof v === 'string' ? v.trim() : '';
+  if (!/^https?:\/\//i.test(text)) return { problem: PUBLIC_ENDPOINT_RULE };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { problem: `is not a valid URL: ${PUBLIC_ENDPOINT_RULE}` };
+  }
+  if (url.username || url.password) return { problem: 'must not contain credentials' };
+  if (url.pathname !== '/' || url.search || url.hash) {
+    return {
+      problem:
+        'must not have a path, a query or a fragment (the signature covers the path, so the public URL must reach the server with the same path)',
+    };
+  }
+  return { value: url.origin };
+};
+
 const parseTimeout = parseInteger(
   1,
   86_400_000,
@@ -216,6 +276,7 @@ export const BUCKET_OPTION_SPECS: Record<keyof BucketModuleOptions, OptionSpec> 
   region: { env: 'BUCKET_REGION', parse: parseString },
   useSsl: { env: 'BUCKET_USE_SSL', parse: parseBoolean },
   forcePathStyle: { env: 'BUCKET_FORCE_PATH_STYLE', parse: parseBoolean },
+  publicEndpoint: { env: 'BUCKET_PUBLIC_ENDPOINT', parse: parsePublicEndpoint },
   autoConnect: { env: 'BUCKET_AUTO_CONNECT', parse: parseBoolean },
   debug: { env: 'BUCKET_DEBUG', parse: parseBoolean },
   bucket: { env: 'BUCKET_NAME', parse: parseString },
@@ -234,6 +295,15 @@ export const BUCKET_OPTION_SPECS: Record<keyof BucketModuleOptions, OptionSpec> 
     env: 'BUCKET_RETRY_BASE_DELAY_MS',
     parse: parseInteger(0, 60_000, 'must be a whole number of milliseconds from 0 to 60000'),
   },
+  minBytesPerSecond: {
+    env: 'BUCKET_MIN_BYTES_PER_SECOND',
+    parse: parseInteger(
+      0,
+      1024 * 1024 * 1024,
+      'must be a whole number of bytes per second from 0 (off) to 1073741824',
+    ),
+  },
+  stallTimeoutMs: { env: 'BUCKET_STALL_TIMEOUT_MS', parse: parseTimeout },
   shutdownDrainMs: {
     env: 'BUCKET_SHUTDOWN_DRAIN_MS',
     parse: parseInteger(0, 600_000, 'must be a whole number of milliseconds from 0 to 600000'),
@@ -324,8 +394,17 @@ function describeProblem(
   rule: string,
 ): string {
   const shown =
-    value === undefined ? 'is missing' : `= ${spec.secret ? '(hidden)' : describeValue(value)}`;
+    value === undefined
+      ? 'is missing'
+      : `= ${spec.secret ? '(hidden)' : describeValue(withoutUserInfo(value))}`;
   return `${name} (${envKey}) ${shown}: ${rule}`;
+}
+
+/** A URL's `user:password@` replaced with `***@`, so that no message shows a credential. */
+function withoutUserInfo(value: unknown): unknown {
+  return typeof value === 'string'
+    ? value.replace(/^(\s*[a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')
+    : value;
 }
 
 /**

@@ -6,13 +6,13 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { lookup as lookupContentType } from 'mime-types';
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
+import { createSigningClient } from './bucket.client';
 import { BucketConnection, type RunOptions } from './bucket.connection';
 import { toBucketError } from './bucket.error-mapping';
-import { BucketError, createBucketError, type BucketErrorContext } from './bucket.errors';
+import { BucketError, type BucketErrorContext } from './bucket.errors';
 import { BucketHandle } from './bucket.handle';
 import * as messages from './bucket.messages';
 import type { ResolvedBucketOptions } from './bucket.options';
@@ -49,11 +49,14 @@ import { deleteInBatches } from './operations/batch-delete';
 import { createBucket, emptyBucket, listBucketNames } from './operations/buckets';
 import { listingPages } from './operations/listing';
 import { assertPresignedPostOptions, presignPost } from './operations/presigned-post';
-import { getObjectStream, headObject, presign, type CopyTarget } from './operations/objects';
+import { getObjectStream, headObject, type CopyTarget } from './operations/objects';
+import { assertPresignedUrlOptions, presignUrl } from './operations/presigned-url';
 import { copyAnySize, type CopyPlan } from './transfers/copy';
 import { downloadToFile } from './transfers/download';
+import { putFile } from './transfers/file-put';
 import { uploadFileInParts } from './transfers/file-upload';
 import { planParts } from './transfers/part-plan';
+import type { ThroughputLimit } from './transfers/stall-guard';
 import { TransferTracker } from './transfers/transfer-tracker';
 import { uploadBody, type UploadParams, type UploadPlan } from './transfers/upload';
 
@@ -71,6 +74,7 @@ export class BucketService
   private readonly logger: Logger;
   private readonly connection: BucketConnection;
   private readonly transfers = new TransferTracker();
+  private publicSigner?: S3Client;
 
   /**
    * @param options - the resolved options of this instance
@@ -229,15 +233,9 @@ export class BucketService
               { ...options, partSizeBytes },
               signal,
             );
-            if (size > plan.multipartThresholdBytes) {
-              return uploadFileInParts(this.client, params, filePath, size, plan);
-            }
-            const body = createReadStream(filePath);
-            try {
-              return await uploadBody(this.client, params, body, plan);
-            } finally {
-              body.destroy();
-            }
+            return size > plan.multipartThresholdBytes
+              ? uploadFileInParts(this.client, params, filePath, size, plan)
+              : putFile(this.client, params, filePath, size, plan);
           },
           { signal },
         ),
@@ -356,6 +354,7 @@ export class BucketService
         partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,
         concurrency: options.concurrency ?? this.options.downloadConcurrency,
         onProgress: options.onProgress,
+        throughput: this.throughputLimit(),
       };
       // The temporary file is made before any request, so that a destination that cannot be
       // written (which access() does not reveal to root) fails without touching the network.
@@ -498,7 +497,7 @@ export class BucketService
     return this.logged(context, async () => {
       assertValidBucketName(bucket, context.operation);
       assertPresignedPostOptions(options, context);
-      return presignPost(this.client, bucket, options);
+      return presignPost(this.signingClient, bucket, options);
     });
   }
 
@@ -577,30 +576,20 @@ export class BucketService
    * A URL that lets a client without credentials download (`GET`) or upload (`PUT`) one object
    * until it expires, over plain HTTP. Signed locally: no request is made.
    *
-   * @throws BucketError `InvalidArgument` for a lifetime outside 1 s to 7 days or another method
+   * A `PUT` URL binds the key, the expiry, and each of `contentType`, `contentLength` and
+   * `metadata` that is given: the uploader must send those headers with those values, or the
+   * server refuses the upload (403 `SignatureDoesNotMatch`) and stores nothing. It binds no size
+   * range: for that, use {@link createPresignedPost}.
+   *
+   * @throws BucketError `InvalidArgument` for a lifetime outside 1 s to 7 days, another method, or
+   * PUT options that break a rule (or are given for a GET)
    */
   getPresignedUrl(bucket: string, key: string, options: PresignedUrlOptions = {}): Promise<string> {
     const context = { operation: 'getPresignedUrl', bucket, key };
     return this.logged(context, async () => {
       this.assertTarget(context, bucket, key);
-      assertOptionalInteger(options.expiresIn, 'expiresIn', 1, 604_800, context);
-      const method: string = options.method ?? 'GET';
-      if (method !== 'GET' && method !== 'PUT') {
-        const detail = `method = ${JSON.stringify(method)}: must be GET or PUT`;
-        throw createBucketError(
-          'InvalidArgument',
-          messages.operationFailed('InvalidArgument', context, detail),
-          context,
-        );
-      }
-      return presign(
-        this.client,
-        bucket,
-        key,
-        method,
-        options.expiresIn ?? 900,
-        options.contentType,
-      );
+      assertPresignedUrlOptions(options, context);
+      return presignUrl(this.signingClient, bucket, key, options);
     });
   }
 
@@ -634,6 +623,17 @@ export class BucketService
   /** A JSON view without secrets. */
   toJSON(): { name?: string; endpoint: string; state: string } {
     return { name: this.name, endpoint: this.endpoint, state: this.connection.state };
+  }
+
+  /**
+   * The client that signs presigned URLs and POSTs: with `publicEndpoint`, one for that host,
+   * built on first use (it never sends a request); otherwise the service's own client.
+   */
+  private get signingClient(): S3Client {
+    const { publicEndpoint } = this.options;
+    if (publicEndpoint === undefined) return this.client;
+    this.publicSigner ??= createSigningClient(this.options, publicEndpoint);
+    return this.publicSigner;
   }
 
   /** Checks a bucket name and a key against S3's rules. */
@@ -700,7 +700,14 @@ export class BucketService
         this.connection.rememberOrphan(upload);
       },
       retry: { maxAttempts: this.options.maxAttempts, baseDelayMs: this.options.retryBaseDelayMs },
+      throughput: this.throughputLimit(),
     };
+  }
+
+  /** The slowest a transfer may go: `minBytesPerSecond` over `stallTimeoutMs`. */
+  private throughputLimit(): ThroughputLimit {
+    const { minBytesPerSecond, stallTimeoutMs } = this.options;
+    return { minBytesPerSecond, stallTimeoutMs };
   }
 
   /** An operation on the server: through the connection, logged, errors mapped. */

@@ -195,6 +195,20 @@ export interface PresignedUrlOptions {
   method?: 'GET' | 'PUT';
   /** Seconds until the URL expires, from 1 to 604,800 (7 days). Default: 900. */
   expiresIn?: number;
-  /** For `PUT`: the Content-Type the uploader must send. */
+  /**
+   * For `PUT`: the Content-Type the uploader must send, bound into the signature: the server
+   * refuses (403) an upload without it or with another one. Without it, the uploader chooses.
+   */
   contentType?: string;
+  /**
+   * For `PUT`: the exact size in bytes of the upload, from 0 to 5 GiB, bound into the signature
+   * (its `Content-Length`): the server refuses a body of another size. For a range of sizes, use
+   * `createPresignedPost`'s `contentLengthRange`.
+   */
+  contentLength?: number;
+  /**
+   * For `PUT`: user metadata the uploader must send as `x-amz-meta-<name>` headers with exactly
+   * these values (names are lowercased), bound into the signature.
+   */
+  metadata?: Record<string, string>;
 }

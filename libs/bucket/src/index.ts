@@ -21,6 +21,7 @@ export {
   BucketConflictError,
   BucketConnectionError,
   BucketError,
+  BucketIntegrityError,
   BucketLocalFileError,
   BucketNotFoundError,
   BucketValidationError,

@@ -78,7 +78,8 @@ export async function withTemporaryFile(
     dirname(path),
     `.${basename(path)}.${randomBytes(6).toString('hex')}.part`,
   );
-  const file = await open(temporary, 'wx').catch((error: unknown) => {
+  // Readable too: a download reads its bytes back to check their MD5.
+  const file = await open(temporary, 'wx+').catch((error: unknown) => {
     const reason = (error as { code?: unknown }).code;
     throw localFileError(context, path, `cannot be written (${String(reason)})`, error);
   });

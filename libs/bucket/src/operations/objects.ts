@@ -2,11 +2,9 @@ import {
   CopyObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  PutObjectCommand,
   type HeadObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import { bucketErrorCodeOf } from '../bucket.error-mapping';
 import type {
@@ -15,6 +13,8 @@ import type {
   GetObjectResult,
   PutObjectResult,
 } from '../bucket.types';
+import { integrityError, parseContentRange, verifiedBody } from '../transfers/body-check';
+import { objectDigestOf, withoutPartSize } from '../transfers/object-digest';
 import { bucketExists } from './buckets';
 
 /** Strips the quotes S3 puts around ETags. @internal */
@@ -37,7 +37,7 @@ export async function headObject(
     lastModified: head.LastModified ?? new Date(0),
     etag: unquote(head.ETag) ?? '',
     contentType: head.ContentType,
-    metadata: head.Metadata ?? {},
+    metadata: withoutPartSize(head.Metadata),
   };
 }
 
@@ -69,7 +69,13 @@ export async function headObjectOutput(
   }
 }
 
-/** An object's body as a stream, with its metadata. @internal */
+/**
+ * An object's body as a stream, with its metadata. The stream checks itself as it is read (see
+ * `verifiedBody`): its length against Content-Length and Content-Range, and a whole object's
+ * bytes against its ETag where it can be recomputed (`objectDigestOf`); on a difference it is destroyed with
+ * `IntegrityError`, at the end at the latest.
+ * @internal
+ */
 export async function getObjectStream(
   client: S3Client,
   bucket: string,
@@ -85,15 +91,27 @@ export async function getObjectStream(
   );
   const contentLength = output.ContentLength ?? 0;
   const total = output.ContentRange ? Number(output.ContentRange.split('/')[1]) : contentLength;
+  const context = { operation: 'getObject', bucket, key };
+  const body = output.Body as Readable;
+  const answered = parseContentRange(output.ContentRange);
+  if (answered && answered.end - answered.start + 1 !== contentLength) {
+    body.destroy();
+    throw integrityError(
+      context,
+      `Content-Range ${String(output.ContentRange)} but Content-Length ${contentLength}`,
+    );
+  }
+  // Only a whole object can be checked against its ETag.
+  const digest = answered === undefined ? objectDigestOf(output, contentLength) : undefined;
   return {
-    body: output.Body as Readable,
+    body: verifiedBody(body, { length: contentLength, digest }, context, signal),
     contentType: output.ContentType,
     contentLength,
     contentRange: output.ContentRange,
     size: Number.isFinite(total) ? total : contentLength,
     etag: unquote(output.ETag) ?? '',
     lastModified: output.LastModified ?? new Date(0),
-    metadata: output.Metadata ?? {},
+    metadata: withoutPartSize(output.Metadata),
   };
 }
 
@@ -134,20 +152,4 @@ export async function copyObject(
     { abortSignal: options.signal },
   );
   return { bucket: target.bucket, key: target.key, etag: unquote(output.CopyObjectResult?.ETag) };
-}
-
-/** A presigned GET or PUT URL, signed locally. @internal */
-export function presign(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  method: 'GET' | 'PUT',
-  expiresIn: number,
-  contentType: string | undefined,
-): Promise<string> {
-  const command =
-    method === 'GET'
-      ? new GetObjectCommand({ Bucket: bucket, Key: key })
-      : new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType });
-  return getSignedUrl(client, command, { expiresIn });
 }

@@ -16,6 +16,11 @@ export interface PresignedGrant {
   bucket: string;
   /** The object's key. */
   key: string;
+  /**
+   * For `PUT`: the request headers bound into the signature (lowercase names: `content-type`,
+   * `content-length`, `x-amz-meta-*`) with the values the uploader must send.
+   */
+  headers?: Record<string, string>;
 }
 
 /** The outcome of checking a request against its URL. */
@@ -59,21 +64,35 @@ export class InMemoryPresigner {
   sign(endpoint: string, grant: PresignedGrant, expiresIn: number, now: Date): string {
     const date = amzDate(now);
     const operation = OPERATION_BY_METHOD[grant.method];
+    const headers = grant.headers ?? {};
+    const signedHeaders = [...Object.keys(headers), 'host'].sort();
     const query = new URLSearchParams({
       'X-Amz-Algorithm': FAKE_ALGORITHM,
       'X-Amz-Credential': `in-memory/${date.slice(0, 8)}/s3/aws4_request`,
       'X-Amz-Date': date,
       'X-Amz-Expires': String(expiresIn),
-      'X-Amz-SignedHeaders': 'host',
-      'X-Amz-Signature': this.signature(operation, grant.bucket, grant.key, date, expiresIn),
+      'X-Amz-SignedHeaders': signedHeaders.join(';'),
+      'X-Amz-Signature': this.signature(operation, grant.bucket, grant.key, date, expiresIn, {
+        ...headers,
+        host: 'memory',
+      }),
       'x-id': operation,
     });
     const path = [grant.bucket, ...grant.key.split('/')].map(encodeSegment).join('/');
     return `${endpoint}/${path}?${query.toString()}`;
   }
 
-  /** Checks a request: the URL's own, unaltered, for this method, and not expired at `now`. */
-  check(endpoint: string, url: URL, method: string, now: Date): PresignedCheck {
+  /**
+   * Checks a request: the URL's own, unaltered, for this method, with the exact values of the
+   * headers it binds (`headerOf` gives the request's), and not expired at `now`.
+   */
+  check(
+    endpoint: string,
+    url: URL,
+    method: string,
+    now: Date,
+    headerOf: (name: string) => string | undefined = () => undefined,
+  ): PresignedCheck {
     const denied = (code: string, message: string): PresignedCheck => ({
       ok: false,
       status: 403,
@@ -100,8 +119,20 @@ export class InMemoryPresigner {
     const expiresIn = Number(url.searchParams.get('X-Amz-Expires'));
     const given = Buffer.from(url.searchParams.get('X-Amz-Signature') ?? '', 'utf8');
     const grantMethod = operation === 'PutObject' ? 'PUT' : 'GET';
+    const signed = (url.searchParams.get('X-Amz-SignedHeaders') ?? 'host').split(';');
+    const sent: Record<string, string> = {};
+    for (const name of signed) {
+      const value = name === 'host' ? 'memory' : headerOf(name);
+      // A bound header that the request lacks cannot match its signature.
+      if (value === undefined)
+        return denied(
+          'SignatureDoesNotMatch',
+          'The request signature we calculated does not match the signature you provided.',
+        );
+      sent[name] = value;
+    }
     const wanted = Buffer.from(
-      this.signature(OPERATION_BY_METHOD[grantMethod], bucket, key, date, expiresIn),
+      this.signature(OPERATION_BY_METHOD[grantMethod], bucket, key, date, expiresIn, sent),
       'utf8',
     );
     const methodAllowed =
@@ -113,7 +144,8 @@ export class InMemoryPresigner {
       );
     if (now.getTime() > parseAmzDate(date) + expiresIn * 1000)
       return denied('AccessDenied', 'Request has expired');
-    return { ok: true, grant: { method: grantMethod, bucket, key } };
+    const headers = Object.fromEntries(Object.entries(sent).filter(([name]) => name !== 'host'));
+    return { ok: true, grant: { method: grantMethod, bucket, key, headers } };
   }
 
   private signature(
@@ -122,9 +154,13 @@ export class InMemoryPresigner {
     key: string,
     date: string,
     expiresIn: number,
+    headers: Record<string, string>,
   ): string {
+    const canonicalHeaders = Object.entries(headers)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, value]) => `${name}:${value.trim()}`);
     return createHmac('sha256', this.secret)
-      .update([operation, bucket, key, date, String(expiresIn)].join('\n'))
+      .update([operation, bucket, key, date, String(expiresIn), ...canonicalHeaders].join('\n'))
       .digest('hex');
   }
 }

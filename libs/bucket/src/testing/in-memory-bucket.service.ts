@@ -64,6 +64,7 @@ import { FailureQueue, type CallTarget, type FailNextOptions } from './in-memory
 import { InMemoryPresigner, s3ErrorXml } from './in-memory-bucket.presigned';
 import { InMemoryPostSigner } from './in-memory-bucket.presigned-post';
 import { assertPresignedPostOptions } from '../operations/presigned-post';
+import { assertPresignedUrlOptions, boundPutHeaders } from '../operations/presigned-url';
 import type { PresignedPost, PresignedPostOptions } from '../presigned-post.types';
 import { InMemoryBucketStore, type StoredObject } from './in-memory-bucket.store';
 import { planParts } from '../transfers/part-plan';
@@ -724,25 +725,20 @@ export class InMemoryBucketService
     const operation = 'getPresignedUrl';
     assertValidObjectAddress(bucket, key, operation);
     const context = { operation, bucket, key } as const;
-    assertOptionalInteger(options.expiresIn, 'expiresIn', 1, 604_800, context);
+    assertPresignedUrlOptions(options, context);
     const method = options.method ?? 'GET';
-    if ((method as string) !== 'GET' && (method as string) !== 'PUT') {
-      throw createBucketError(
-        'InvalidArgument',
-        messages.operationFailed(
-          'InvalidArgument',
-          context,
-          `method = ${JSON.stringify(method)}: must be GET or PUT`,
-        ),
-        context,
-      );
-    }
     await Promise.resolve();
     // Signed locally, as the real one: only a failure scheduled for this operation applies.
     const failure = this.failures.take({ ...context, implicit: true });
     if (failure) throw this.simulated(failure.code, failure.detail, context);
     const expiresIn = options.expiresIn ?? 900;
-    return this.presigner.sign(this.endpoint, { method, bucket, key }, expiresIn, this.now());
+    const headers = boundPutHeaders(options);
+    return this.presigner.sign(
+      this.endpoint,
+      { method, bucket, key, headers },
+      expiresIn,
+      this.now(),
+    );
   }
 
   /**
@@ -845,12 +841,18 @@ export class InMemoryBucketService
       );
       return new Response(null, { status: 204 });
     }
-    const check = this.presigner.check(this.endpoint, url, request.method, this.now());
+    // An upload's length is its body's, whatever a header claims.
+    const body = request.method === 'PUT' ? Buffer.from(await request.arrayBuffer()) : undefined;
+    const headerOf = (name: string) =>
+      name === 'content-length' && body
+        ? String(body.length)
+        : (request.headers.get(name) ?? undefined);
+    const check = this.presigner.check(this.endpoint, url, request.method, this.now(), headerOf);
     if (!check.ok) return error(check.status, check.code, check.message);
     const { bucket, key } = check.grant;
     if (!this.store.hasBucket(bucket)) return error(404, 'NoSuchBucket');
     if (check.grant.method === 'PUT') {
-      const data = Buffer.from(await request.arrayBuffer());
+      const data = body ?? Buffer.alloc(0);
       const metadata: Record<string, string> = {};
       request.headers.forEach((value, name) => {
         if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length)] = value;

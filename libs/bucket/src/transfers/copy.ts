@@ -19,6 +19,7 @@ import {
   type CopyTarget,
 } from '../operations/objects';
 import { abortErrorOf, throwIfAborted } from './abort';
+import { withPartSize } from './object-digest';
 import { planParts } from './part-plan';
 import { runPartPool } from './part-pool';
 import { abortLeftover, headEtag } from './upload';
@@ -134,9 +135,14 @@ async function copyInParts(
   const { signal } = plan;
   const context = { operation: plan.operation, bucket: target.sourceBucket, key: target.sourceKey };
   const { partSizeBytes, partCount } = planParts(size, plan.partSizeBytes, context);
-  const created = await client.send(new CreateMultipartUploadCommand(params), {
-    abortSignal: signal,
-  });
+  // The source's recorded part size, copied with its metadata, is replaced by the copy's own.
+  const created = await client.send(
+    new CreateMultipartUploadCommand({
+      ...params,
+      Metadata: withPartSize(params.Metadata, partSizeBytes),
+    }),
+    { abortSignal: signal },
+  );
   const upload = { Bucket: params.Bucket, Key: params.Key, UploadId: created.UploadId ?? '' };
   const stop = new AbortController();
   const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;

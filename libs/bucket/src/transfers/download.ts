@@ -1,12 +1,21 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { createBucketError, type BucketErrorContext } from '../bucket.errors';
+import { createBucketError, type BucketError, type BucketErrorContext } from '../bucket.errors';
 import { bucketErrorCodeOf } from '../bucket.error-mapping';
 import { operationFailed } from '../bucket.messages';
 import type { TransferProgress } from '../bucket.types';
 import { abortErrorOf } from './abort';
+import {
+  assertDigest,
+  assertRangeAnswer,
+  digestedBody,
+  digestFileRange,
+  parseContentRange,
+} from './body-check';
+import { objectDigestOf } from './object-digest';
 import { runPartPool } from './part-pool';
+import { watchThroughput, type StallGuard, type ThroughputLimit } from './stall-guard';
 
 /** How to fetch one object. @internal */
 export interface DownloadPlan {
@@ -14,6 +23,8 @@ export interface DownloadPlan {
   concurrency: number;
   signal?: AbortSignal;
   onProgress?: (progress: TransferProgress) => void;
+  /** The slowest the download may go before it fails with `Timeout`. */
+  throughput?: ThroughputLimit;
 }
 
 /** Where and what to fetch. @internal */
@@ -94,6 +105,13 @@ function truncated(context: BucketErrorContext, received: number, expected: numb
  * the first part's body is still being written. At most `concurrency` parts are in flight; any
  * failure stops every request and waits for them before it rejects.
  *
+ * What is verified: every answer's Content-Range and Content-Length against the range asked for
+ * and the object's size, the bytes written against each, and the whole file against the ETag
+ * where it can be recomputed (`objectDigestOf`: a single-part object's MD5, or the multipart ETag
+ * of an object this library uploaded): hashed on the fly for the first part, read back from the
+ * file for the others, which finish out of order. A mismatch (`IntegrityError`) fetches the
+ * object once more, then fails.
+ *
  * @returns the object's size, verified against the bytes written
  * @internal
  */
@@ -104,7 +122,13 @@ export async function downloadToFile(
   plan: DownloadPlan,
 ): Promise<number> {
   try {
-    return await fetchInto(client, target, file, plan);
+    try {
+      return await fetchInto(client, target, file, plan);
+    } catch (error) {
+      if (bucketErrorCodeOf(error) !== 'IntegrityError' || plan.signal?.aborted) throw error;
+      await file.truncate(0);
+      return await fetchInto(client, target, file, plan);
+    }
   } catch (error) {
     // An abort surfaces as whatever the cut stream threw: report it as the abort it is.
     if (plan.signal?.aborted) throw abortErrorOf(plan.signal);
@@ -118,10 +142,41 @@ async function fetchInto(
   file: FileHandle,
   plan: DownloadPlan,
 ): Promise<number> {
-  const { bucket, key } = target;
-  const { partSizeBytes, onProgress } = plan;
   const stop = new AbortController();
   const signal = plan.signal ? AbortSignal.any([plan.signal, stop.signal]) : stop.signal;
+  let stalled: BucketError | undefined;
+  const guard = watchThroughput(plan.throughput, target, (error) => {
+    stalled = error;
+    stop.abort(error);
+  });
+  try {
+    return await fetchParts(client, target, file, plan, { stop, signal, guard });
+  } catch (error) {
+    throw stalled ?? error;
+  } finally {
+    guard.stop();
+  }
+}
+
+/** The controls of one attempt at a download. */
+interface AttemptControls {
+  /** Stops every request of the attempt. */
+  stop: AbortController;
+  /** The caller's signal and `stop`'s. */
+  signal: AbortSignal;
+  /** Hears of every byte written. */
+  guard: StallGuard;
+}
+
+async function fetchParts(
+  client: S3Client,
+  target: DownloadTarget,
+  file: FileHandle,
+  plan: DownloadPlan,
+  { stop, signal, guard }: AttemptControls,
+): Promise<number> {
+  const { bucket, key } = target;
+  const { partSizeBytes, onProgress } = plan;
   let first: GetObjectCommandOutput;
   try {
     first = await client.send(
@@ -136,14 +191,25 @@ async function fetchInto(
     });
   }
   const firstLength = first.ContentLength ?? 0;
-  const size = first.ContentRange ? Number(first.ContentRange.split('/')[1]) : firstLength;
+  const size = parseContentRange(first.ContentRange)?.total ?? firstLength;
+  try {
+    if (first.ContentRange !== undefined) {
+      const end = Math.min(partSizeBytes, size) - 1;
+      assertRangeAnswer(first, { start: 0, end, total: size }, target);
+    }
+  } catch (error) {
+    (first.Body as Readable | undefined)?.destroy();
+    throw error;
+  }
+  const digest = objectDigestOf(first, size);
   let loaded = 0;
   const written = (bytes: number) => {
+    guard.count(bytes);
     loaded += bytes;
     onProgress?.({ loaded, total: size });
   };
-  const writePart = async (body: Readable, offset: number, length: number) => {
-    const bytes = await writeBodyAt(file, body as AsyncIterable<Buffer>, offset, written);
+  const writePart = async (body: AsyncIterable<Uint8Array>, offset: number, length: number) => {
+    const bytes = await writeBodyAt(file, body, offset, written);
     if (bytes !== length) throw truncated(target, bytes, length);
   };
   const fetchPart = async (offset: number) => {
@@ -157,13 +223,20 @@ async function fetchInto(
       }),
       { abortSignal: signal },
     );
+    try {
+      assertRangeAnswer(part, { start: offset, end, total: size }, target);
+    } catch (error) {
+      (part.Body as Readable | undefined)?.destroy();
+      throw error;
+    }
     await writePart(part.Body as Readable, offset, end - offset + 1);
   };
   const others = Math.ceil(Math.max(0, size - firstLength) / partSizeBytes);
+  const firstBody = first.Body as Readable;
   try {
     await runPartPool(1 + others, plan.concurrency, stop, (index) =>
       index === 0
-        ? writePart(first.Body as Readable, 0, firstLength)
+        ? writePart(digest ? digestedBody(firstBody, digest) : firstBody, 0, firstLength)
         : fetchPart(firstLength + (index - 1) * partSizeBytes),
     );
   } finally {
@@ -172,5 +245,9 @@ async function fetchInto(
   }
   if (size === 0) onProgress?.({ loaded, total: size });
   if (loaded !== size) throw truncated(target, loaded, size);
+  if (digest) {
+    await digestFileRange(file, digest, firstLength, size);
+    assertDigest(digest, target);
+  }
   return size;
 }

@@ -5,15 +5,15 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { createReadStream } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
-import { backoffDelay } from '../bucket.client';
-import { bucketErrorCodeOf } from '../bucket.error-mapping';
 import { unquote } from '../operations/objects';
 import { abortErrorOf, throwIfAborted } from './abort';
+import { contentMd5OfFileRange } from './content-md5';
 import { withExactLength } from './exact-length';
+import { withPartSize } from './object-digest';
 import { runPartPool } from './part-pool';
+import { withRetries } from './retry';
+import { watchThroughput } from './stall-guard';
 import { abortLeftover, headEtag, type UploadParams, type UploadPlan } from './upload';
 
 /** Bytes per disk read of a part: one trip to libuv's pool per MiB rather than per 64 KiB. */
@@ -29,8 +29,14 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * `ContentLength` and no copy. Measured on the local server (`bench/tune`, 256 MiB, 8 MiB x 4):
  * 111 against 90 MiB/s, 2.4 against 6.8 CPU s/GiB, 8 against 39 MiB of RSS growth.
  *
- * A part whose connection fails is read again and resent (`withPartRetries`). A part shorter or
- * longer than planned (the file changed meanwhile) fails with `InvalidArgument`. On any failure
+ * Each part carries its `Content-MD5`, hashed from the file just before it is sent (the range is
+ * read twice, from the page cache the second time), so that the server refuses a part corrupted
+ * on the way (`BadDigest`) rather than store it.
+ *
+ * A part whose connection fails, or that the server refused or throttled, is read again and
+ * resent (`withRetries`, up to `plan.retry.maxAttempts`). A part shorter or
+ * longer than planned (the file changed meanwhile) fails with `InvalidArgument`; an upload
+ * slower than `plan.throughput` allows fails with `Timeout`. On any failure
  * the parts in flight are stopped and awaited, then the multipart upload is aborted on the
  * server (or handed to `onOrphan` when that fails too).
  *
@@ -47,29 +53,44 @@ export async function uploadFileInParts(
   const { signal, onProgress, partSizeBytes } = plan;
   throwIfAborted(signal);
   const context = { operation: plan.operation, bucket: params.Bucket, key: params.Key };
-  const created = await client.send(new CreateMultipartUploadCommand(params), {
-    abortSignal: signal,
-  });
+  const created = await client.send(
+    new CreateMultipartUploadCommand({
+      ...params,
+      Metadata: withPartSize(params.Metadata, partSizeBytes),
+    }),
+    { abortSignal: signal },
+  );
   const upload = { Bucket: params.Bucket, Key: params.Key, UploadId: created.UploadId ?? '' };
   const stop = new AbortController();
   const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   const parts: CompletedPart[] = [];
   let bodyError: Error | undefined;
   let loaded = 0;
+  const guard = watchThroughput(plan.throughput, context, (error) => {
+    bodyError ??= error;
+    stop.abort(error);
+  });
   try {
     await runPartPool(Math.ceil(size / partSizeBytes), plan.concurrency, stop, async (index) => {
       const start = index * partSizeBytes;
       const length = Math.min(partSizeBytes, size - start);
+      const contentMd5 = await contentMd5OfFileRange(filePath, start, length, partSignal);
       const sendPart = async () => {
         const file = createReadStream(filePath, {
           start,
           end: start + length - 1,
           highWaterMark: READ_CHUNK_BYTES,
         });
-        const body = withExactLength(file, length, context, (error) => {
-          bodyError ??= error;
-          stop.abort(error);
-        });
+        const body = withExactLength(
+          file,
+          length,
+          context,
+          (error) => {
+            bodyError ??= error;
+            stop.abort(error);
+          },
+          guard.count,
+        );
         try {
           return await client.send(
             new UploadPartCommand({
@@ -77,6 +98,7 @@ export async function uploadFileInParts(
               PartNumber: index + 1,
               Body: body,
               ContentLength: length,
+              ContentMD5: contentMd5,
             }),
             { abortSignal: partSignal },
           );
@@ -84,7 +106,12 @@ export async function uploadFileInParts(
           file.destroy();
         }
       };
-      const output = await withPartRetries(sendPart, plan, partSignal, () => bodyError);
+      const output = await withRetries(
+        sendPart,
+        plan.retry,
+        partSignal,
+        () => bodyError !== undefined,
+      );
       parts[index] = { PartNumber: index + 1, ETag: output.ETag };
       loaded += length;
       onProgress?.({ loaded, total: size });
@@ -100,40 +127,7 @@ export async function uploadFileInParts(
     await abortLeftover(client, params, upload.UploadId, plan.onOrphan);
     if (signal?.aborted) throw abortErrorOf(signal);
     throw bodyError ?? error;
+  } finally {
+    guard.stop();
   }
-}
-
-/**
- * Sends a part again after a failure the SDK itself would retry for a body in memory (a reset
- * or cut connection, a timeout, throttling, a 5xx), up to `plan.retry.maxAttempts` in all. The
- * SDK does not retry a streamed body, which it cannot rewind; a part of a file can simply be
- * read again, so a cut connection costs one part, not the upload.
- */
-async function withPartRetries<T>(
-  send: () => Promise<T>,
-  plan: UploadPlan,
-  signal: AbortSignal,
-  bodyFailure: () => Error | undefined,
-): Promise<T> {
-  const { maxAttempts = 1, baseDelayMs = 0 } = plan.retry ?? {};
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const again =
-        attempt < maxAttempts && !signal.aborted && !bodyFailure() && isRetryable(error);
-      if (!again) throw error;
-      await delay(backoffDelay(baseDelayMs, attempt), undefined, { signal });
-    }
-  }
-}
-
-function isRetryable(error: unknown): boolean {
-  const sdkError = error as Parameters<typeof isTransientError>[0];
-  return (
-    isTransientError(sdkError) ||
-    isThrottlingError(sdkError) ||
-    isServerError(sdkError) ||
-    ['ConnectionFailed', 'Timeout'].includes(bucketErrorCodeOf(error))
-  );
 }

@@ -5,7 +5,11 @@ import type { ObjectBody, TransferProgress } from '../bucket.types';
 import { abortMultipartUpload, type MultipartUploadRef } from '../operations/multipart-cleanup';
 import { unquote } from '../operations/objects';
 import { abortErrorOf, throwIfAborted } from './abort';
+import { contentMd5Of } from './content-md5';
 import { withExactLength } from './exact-length';
+import { withPartSize } from './object-digest';
+import { isCorruption, withRetries, type RetryPolicy } from './retry';
+import type { ThroughputLimit } from './stall-guard';
 
 /** The object's attributes, as S3 names them. @internal */
 export interface UploadParams {
@@ -29,8 +33,10 @@ export interface UploadPlan {
   operation: string;
   /** Told of a multipart upload that failed and could not be aborted on the server. */
   onOrphan?: (upload: MultipartUploadRef) => void;
-  /** Attempts per part of a file's multipart upload, and the backoff between them. */
-  retry?: { maxAttempts: number; baseDelayMs: number };
+  /** Attempts per request whose body is read from a file, and the backoff between them. */
+  retry?: RetryPolicy;
+  /** The slowest an upload from a file may go before it fails with `Timeout`. */
+  throughput?: ThroughputLimit;
 }
 
 /**
@@ -68,10 +74,25 @@ export async function uploadBody(
   }
   if (size !== undefined && size <= plan.multipartThresholdBytes) {
     try {
-      const output = await client.send(
-        new PutObjectCommand({ ...params, Body: checked, ContentLength: size }),
-        { abortSignal },
-      );
+      // A body in memory carries its MD5, for the server to check; a stream's bytes are not known
+      // before they are sent.
+      const contentMd5 = body instanceof Readable ? undefined : contentMd5Of(body);
+      const send = () =>
+        client.send(
+          new PutObjectCommand({
+            ...params,
+            Body: checked,
+            ContentLength: size,
+            ContentMD5: contentMd5,
+          }),
+          { abortSignal },
+        );
+      // The SDK retries a body in memory after a transient failure, but not after the server
+      // refused it as corrupted (a 400): that one is sent again here. A stream cannot be.
+      const output =
+        body instanceof Readable
+          ? await send()
+          : await withRetries(send, plan.retry, abortSignal, undefined, isCorruption);
       onProgress?.({ loaded: size, total: size });
       return unquote(output.ETag);
     } catch (error) {
@@ -82,7 +103,13 @@ export async function uploadBody(
   const source = checked instanceof Readable ? checked : Readable.from([Buffer.from(checked)]);
   const upload = new Upload({
     client,
-    params: { ...params, Body: source, ...(size === undefined ? {} : { ContentLength: size }) },
+    params: {
+      ...params,
+      // lib-storage sends parts of this one size (the last one shorter): recorded for downloads.
+      Metadata: withPartSize(params.Metadata, plan.partSizeBytes),
+      Body: source,
+      ...(size === undefined ? {} : { ContentLength: size }),
+    },
     partSize: plan.partSizeBytes,
     queueSize: plan.concurrency,
     leavePartsOnError: false,

@@ -1,0 +1,83 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createReadStream } from 'node:fs';
+import { unquote } from '../operations/objects';
+import { abortErrorOf, throwIfAborted } from './abort';
+import { contentMd5OfFileRange } from './content-md5';
+import { withExactLength } from './exact-length';
+import { withRetries } from './retry';
+import { watchThroughput } from './stall-guard';
+import type { UploadParams, UploadPlan } from './upload';
+
+/**
+ * Uploads a local file of known size, at most the multipart threshold, in one PutObject
+ * streamed from disk, with its `Content-MD5` (hashed from the file first, as a stream) so that
+ * the server refuses bytes corrupted on the way (`BadDigest`).
+ *
+ * The SDK cannot retry a streamed body; the file can simply be opened again: a transient
+ * failure (a cut connection, a 5xx, throttling, a `BadDigest`) resends it, up to
+ * `plan.retry.maxAttempts` in all. A file whose size changed meanwhile fails with
+ * `InvalidArgument`, at once; an upload slower than `plan.throughput` allows, with `Timeout`.
+ *
+ * @returns the ETag, without quotes
+ * @internal
+ */
+export async function putFile(
+  client: S3Client,
+  params: UploadParams,
+  filePath: string,
+  size: number,
+  plan: UploadPlan,
+): Promise<string | undefined> {
+  const { signal } = plan;
+  throwIfAborted(signal);
+  const context = { operation: plan.operation, bucket: params.Bucket, key: params.Key };
+  const stop = new AbortController();
+  const abortSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  let bodyError: Error | undefined;
+  const guard = watchThroughput(plan.throughput, context, (error) => {
+    bodyError ??= error;
+    stop.abort(error);
+  });
+  const sendOnce = async (contentMd5: string) => {
+    const file = createReadStream(filePath, { highWaterMark: 1024 * 1024 });
+    const body = withExactLength(
+      file,
+      size,
+      context,
+      (error) => {
+        bodyError ??= error;
+        stop.abort(error);
+      },
+      guard.count,
+    );
+    try {
+      return await client.send(
+        new PutObjectCommand({
+          ...params,
+          Body: body,
+          ContentLength: size,
+          ContentMD5: contentMd5,
+        }),
+        { abortSignal },
+      );
+    } finally {
+      file.destroy();
+    }
+  };
+  try {
+    const contentMd5 = await contentMd5OfFileRange(filePath, 0, size, abortSignal);
+    const output = await withRetries(
+      () => sendOnce(contentMd5),
+      plan.retry,
+      abortSignal,
+      () => bodyError !== undefined,
+    );
+    plan.onProgress?.({ loaded: size, total: size });
+    return unquote(output.ETag);
+  } catch (error) {
+    if (signal?.aborted) throw abortErrorOf(signal);
+    throw bodyError ?? error;
+  } finally {
+    guard.stop();
+  }
+}
