@@ -1,4 +1,4 @@
-import { createBucketError, type BucketErrorContext } from './bucket.errors';
+import { createBucketError, type BucketError, type BucketErrorContext } from './bucket.errors';
 import { operationFailed } from './bucket.messages';
 
 /** The longest key S3 accepts, in UTF-8 bytes. */
@@ -155,6 +155,18 @@ export function toRangeHeader(
 }
 
 /**
+ * The `InvalidArgument` error of an operation, with a detail that names the value and the rule.
+ * @internal
+ */
+export function invalidArgument(context: BucketErrorContext, detail: string): BucketError {
+  return createBucketError(
+    'InvalidArgument',
+    operationFailed('InvalidArgument', context, detail),
+    context,
+  );
+}
+
+/**
  * Throws `InvalidArgument` unless `value` is undefined or a whole number within the bounds.
  * @internal
  */
@@ -168,14 +180,9 @@ export function assertOptionalInteger(
   if (value === undefined) return;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max)
     return;
-  throw createBucketError(
-    'InvalidArgument',
-    operationFailed(
-      'InvalidArgument',
-      context,
-      `${name} = ${describeValue(value)}: must be a whole number from ${min} to ${max}`,
-    ),
+  throw invalidArgument(
     context,
+    `${name} = ${describeValue(value)}: must be a whole number from ${min} to ${max}`,
   );
 }
 

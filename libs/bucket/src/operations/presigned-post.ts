@@ -2,7 +2,12 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost as signPost } from '@aws-sdk/s3-presigned-post';
 import { createBucketError, type BucketErrorContext } from '../bucket.errors';
 import { operationFailed } from '../bucket.messages';
-import { assertOptionalInteger, describeValue, keyProblem } from '../bucket.validation';
+import {
+  assertOptionalInteger,
+  describeValue,
+  invalidArgument,
+  keyProblem,
+} from '../bucket.validation';
 import type { PresignedPost, PresignedPostOptions } from '../presigned-post.types';
 
 type PolicyCondition =
@@ -22,12 +27,7 @@ export function assertPresignedPostOptions(
   options: PresignedPostOptions,
   context: BucketErrorContext,
 ): void {
-  const fail = (detail: string) =>
-    createBucketError(
-      'InvalidArgument',
-      operationFailed('InvalidArgument', context, detail),
-      context,
-    );
+  const fail = (detail: string) => invalidArgument(context, detail);
   if ((options.key === undefined) === (options.keyPrefix === undefined)) {
     throw fail('give exactly one of key and keyPrefix');
   }

@@ -1,9 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { createBucketError, type BucketErrorContext } from '../bucket.errors';
-import { operationFailed } from '../bucket.messages';
+import type { BucketErrorContext } from '../bucket.errors';
 import type { PresignedUrlOptions } from '../bucket.types';
-import { assertOptionalInteger, describeValue } from '../bucket.validation';
+import { assertOptionalInteger, describeValue, invalidArgument } from '../bucket.validation';
 
 /** The largest object one PutObject may carry. */
 const MAX_PUT_BYTES = 5 * 1024 * 1024 * 1024;
@@ -25,12 +24,7 @@ export function assertPresignedUrlOptions(
   options: PresignedUrlOptions,
   context: BucketErrorContext,
 ): void {
-  const fail = (detail: string) =>
-    createBucketError(
-      'InvalidArgument',
-      operationFailed('InvalidArgument', context, detail),
-      context,
-    );
+  const fail = (detail: string) => invalidArgument(context, detail);
   assertOptionalInteger(options.expiresIn, 'expiresIn', 1, 604_800, context);
   const method: string = options.method ?? 'GET';
   if (method !== 'GET' && method !== 'PUT') {

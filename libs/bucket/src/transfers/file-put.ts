@@ -1,9 +1,7 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createReadStream } from 'node:fs';
 import { unquote } from '../operations/objects';
 import { abortErrorOf, throwIfAborted } from './abort';
-import { contentMd5OfFileRange } from './content-md5';
-import { withExactLength } from './exact-length';
+import { contentMd5OfFileRange, sendFileRange } from './file-range';
 import { withRetries } from './retry';
 import { watchThroughput } from './stall-guard';
 import type { UploadParams, UploadPlan } from './upload';
@@ -34,40 +32,28 @@ export async function putFile(
   const stop = new AbortController();
   const abortSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   let bodyError: Error | undefined;
-  const guard = watchThroughput(plan.throughput, context, (error) => {
+  const fail = (error: Error) => {
     bodyError ??= error;
     stop.abort(error);
-  });
-  const sendOnce = async (contentMd5: string) => {
-    const file = createReadStream(filePath, { highWaterMark: 1024 * 1024 });
-    const body = withExactLength(
-      file,
-      size,
-      context,
-      (error) => {
-        bodyError ??= error;
-        stop.abort(error);
-      },
-      guard.count,
-    );
-    try {
-      return await client.send(
-        new PutObjectCommand({
-          ...params,
-          Body: body,
-          ContentLength: size,
-          ContentMD5: contentMd5,
-        }),
-        { abortSignal },
-      );
-    } finally {
-      file.destroy();
-    }
   };
+  const guard = watchThroughput(plan.throughput, context, fail);
+  const range = { path: filePath, start: 0, length: size };
   try {
-    const contentMd5 = await contentMd5OfFileRange(filePath, 0, size, abortSignal);
+    const contentMd5 = await contentMd5OfFileRange(range, abortSignal);
+    const sendOnce = () =>
+      sendFileRange(range, context, { onFailure: fail, onBytes: guard.count }, (body) =>
+        client.send(
+          new PutObjectCommand({
+            ...params,
+            Body: body,
+            ContentLength: size,
+            ContentMD5: contentMd5,
+          }),
+          { abortSignal },
+        ),
+      );
     const output = await withRetries(
-      () => sendOnce(contentMd5),
+      sendOnce,
       plan.retry,
       abortSignal,
       () => bodyError !== undefined,

@@ -5,19 +5,14 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createReadStream } from 'node:fs';
 import { unquote } from '../operations/objects';
 import { abortErrorOf, throwIfAborted } from './abort';
-import { contentMd5OfFileRange } from './content-md5';
-import { withExactLength } from './exact-length';
+import { contentMd5OfFileRange, sendFileRange } from './file-range';
 import { withPartSize } from './object-digest';
 import { runPartPool } from './part-pool';
 import { withRetries } from './retry';
 import { watchThroughput } from './stall-guard';
 import { abortLeftover, headEtag, type UploadParams, type UploadPlan } from './upload';
-
-/** Bytes per disk read of a part: one trip to libuv's pool per MiB rather than per 64 KiB. */
-const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Uploads a local file of known size as a multipart upload whose parts are each streamed from
@@ -66,33 +61,21 @@ export async function uploadFileInParts(
   const parts: CompletedPart[] = [];
   let bodyError: Error | undefined;
   let loaded = 0;
-  const guard = watchThroughput(plan.throughput, context, (error) => {
+  const fail = (error: Error) => {
     bodyError ??= error;
     stop.abort(error);
-  });
+  };
+  const guard = watchThroughput(plan.throughput, context, fail);
+  const watch = { onFailure: fail, onBytes: guard.count };
   try {
     await runPartPool(Math.ceil(size / partSizeBytes), plan.concurrency, stop, async (index) => {
       const start = index * partSizeBytes;
       const length = Math.min(partSizeBytes, size - start);
-      const contentMd5 = await contentMd5OfFileRange(filePath, start, length, partSignal);
-      const sendPart = async () => {
-        const file = createReadStream(filePath, {
-          start,
-          end: start + length - 1,
-          highWaterMark: READ_CHUNK_BYTES,
-        });
-        const body = withExactLength(
-          file,
-          length,
-          context,
-          (error) => {
-            bodyError ??= error;
-            stop.abort(error);
-          },
-          guard.count,
-        );
-        try {
-          return await client.send(
+      const range = { path: filePath, start, length };
+      const contentMd5 = await contentMd5OfFileRange(range, partSignal);
+      const sendPart = () =>
+        sendFileRange(range, context, watch, (body) =>
+          client.send(
             new UploadPartCommand({
               ...upload,
               PartNumber: index + 1,
@@ -101,11 +84,8 @@ export async function uploadFileInParts(
               ContentMD5: contentMd5,
             }),
             { abortSignal: partSignal },
-          );
-        } finally {
-          file.destroy();
-        }
-      };
+          ),
+        );
       const output = await withRetries(
         sendPart,
         plan.retry,

@@ -1,5 +1,5 @@
-import { createBucketError, type BucketErrorContext } from '../bucket.errors';
-import { operationFailed } from '../bucket.messages';
+import type { BucketErrorContext } from '../bucket.errors';
+import { invalidArgument } from '../bucket.validation';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
@@ -41,12 +41,7 @@ export function planParts(
   requestedPartSizeBytes: number,
   context: BucketErrorContext,
 ): PartPlan {
-  const fail = (detail: string) =>
-    createBucketError(
-      'InvalidArgument',
-      operationFailed('InvalidArgument', context, detail),
-      context,
-    );
+  const fail = (detail: string) => invalidArgument(context, detail);
   if (!Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
     throw fail(`size = ${String(sizeBytes)} bytes: must be a whole number of bytes`);
   }
