@@ -26,6 +26,7 @@
 #   export BUCKET_PASSWORD=<secret>
 #   export BUCKET_REGION=us-east-1
 #   export BUCKET_USE_SSL=false
+#   export BUCKET_TEST_KMS_KEY_ID=nest-bucket-test-key  (the SSE-KMS key the server knows)
 #   export LOCAL_S3_DIR=<state folder>
 #
 # Environment:
@@ -45,6 +46,8 @@ readonly TOOLS=(ceph ceph-mon ceph-osd radosgw radosgw-admin ceph-authtool monma
 readonly REGION=us-east-1
 readonly USER_ID=nest-bucket
 readonly MARKER=.nest-bucket-s3   # marks a folder as ours (stop only removes those)
+# The SSE-KMS key id the local server knows (see the rgw section of the configuration).
+readonly SSE_KMS_TEST_KEY_ID=nest-bucket-test-key
 readonly BLOCK=16                 # ports per instance: mon, rgw, then the osd's range
 REGISTRY="/tmp/nest-bucket-s3-ports.$(id -u)"
 readonly REGISTRY
@@ -398,6 +401,11 @@ rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 rgw lc max worker = 1
 rgw gc obj min wait = 10
 rgw gc processor period = 10
+# Server-side encryption for the tests, on plain HTTP (loopback only): SSE-C, and SSE-KMS through
+# RGW's "testing" key backend with one key, $SSE_KMS_TEST_KEY_ID, random for each instance.
+rgw crypt require ssl = false
+rgw crypt s3 kms backend = testing
+rgw crypt s3 kms encryption keys = $SSE_KMS_TEST_KEY_ID=$(head -c 32 /dev/urandom | base64)
 EOF
 }
 
@@ -411,6 +419,7 @@ print_env() {
   printf 'export BUCKET_PASSWORD=%s\n' "$password"
   printf 'export BUCKET_REGION=%s\n' "$REGION"
   printf 'export BUCKET_USE_SSL=false\n'
+  printf 'export BUCKET_TEST_KMS_KEY_ID=%s\n' "$SSE_KMS_TEST_KEY_ID"
   printf 'export LOCAL_S3_DIR=%q\n' "$DIR"
 }
 

@@ -16,6 +16,9 @@ describeBucketServiceContract('in-memory fake', async () => {
     service: module.get(BucketService),
     // Its presigned URLs point at no server: the fake resolves them itself.
     fetch: (url, init) => fake.fetchPresignedUrl(url, init),
+    tagsOf: (bucket, key) =>
+      Promise.resolve(fake.listStored(bucket).find((object) => object.key === key)?.tags ?? {}),
+    kmsKeyId: 'any-key-id',
     corruptDownloads: (bucket, key) => {
       fake.failNext('IntegrityError', {
         operation: ['downloadFile', 'getObject'],

@@ -22,6 +22,8 @@ import {
 import { operationFailed } from 'nest-bucket/bucket.messages';
 import type { BucketServiceContract } from 'nest-bucket/testing';
 import { md5, sha256File, temporaryFolder, writeRandomFile } from '../support/files';
+import { describeBrowserMultipartContract } from './browser-multipart.contract';
+import { describeObjectAttributesContract } from './object-attributes.contract';
 import { uniqueBucketName } from '../support/s3';
 
 /*
@@ -57,6 +59,10 @@ export interface ContractSubject {
    * proxy, on the fake `failNext('IntegrityError')`.
    */
   corruptDownloads(bucket: string, key: string): { restore: () => void };
+  /** The tags of an object as stored: read with another client, or from the fake's store. */
+  tagsOf(bucket: string, key: string): Promise<Record<string, string>>;
+  /** An SSE-KMS key id the server knows, for the encryption test; undefined where it has none. */
+  kmsKeyId?: string;
 }
 
 const MIB = 1024 * 1024;
@@ -1736,6 +1742,17 @@ export function describeBucketServiceContract(
         expect(() => service.bucket('Not_Valid')).toThrow(BucketValidationError);
       });
     });
+
+    describeBrowserMultipartContract(() => ({ service, bucket, fetchUrl }));
+
+    describeObjectAttributesContract(() => ({
+      service,
+      bucket,
+      folder,
+      tagsOf: (b, k) => subject.tagsOf(b, k),
+      kmsKeyId: subject.kmsKeyId,
+      fetchUrl,
+    }));
 
     describe('integrity', () => {
       it('fails a download whose bytes do not match the object with IntegrityError, leaving no file and an existing one intact, and reads it once the bytes are good again', async () => {

@@ -23,6 +23,18 @@ const SILENT_LOGGER = {
   error: ignore,
 } as unknown as NonNullable<S3ClientConfig['logger']>;
 
+/** The HTTP(S) agent of each client that `createS3Client` built, for the socket gauges. */
+const agents = new WeakMap<S3Client, HttpAgent>();
+
+/**
+ * The HTTP(S) agent of a client built by `createS3Client` (`undefined` for another client): its
+ * sockets in use and `maxSockets`, for nest-bucket's OpenTelemetry gauges.
+ * @internal
+ */
+export function httpAgentOf(client: S3Client): HttpAgent | undefined {
+  return agents.get(client);
+}
+
 /**
  * Builds the `S3Client` of an instance from its resolved options: the provider factory behind
  * `getBucketClientToken()`.
@@ -30,7 +42,8 @@ const SILENT_LOGGER = {
  */
 export function createS3Client(options: ResolvedBucketOptions): S3Client {
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
-  return new S3Client({
+  const agent = options.useSsl ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+  const client = new S3Client({
     endpoint: options.endpoint,
     region: options.region,
     forcePathStyle: options.forcePathStyle,
@@ -47,10 +60,12 @@ export function createS3Client(options: ResolvedBucketOptions): S3Client {
       requestTimeout: options.requestTimeoutMs,
       throwOnRequestTimeout: true,
       socketTimeout: options.requestTimeoutMs,
-      httpAgent: options.useSsl ? undefined : new HttpAgent(agentOptions),
-      httpsAgent: options.useSsl ? new HttpsAgent(agentOptions) : undefined,
+      httpAgent: options.useSsl ? undefined : agent,
+      httpsAgent: options.useSsl ? agent : undefined,
     },
   });
+  agents.set(client, agent);
+  return client;
 }
 
 /**

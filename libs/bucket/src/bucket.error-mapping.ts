@@ -10,6 +10,10 @@ import { operationFailed } from './bucket.messages';
 const CODE_BY_NAME: Readonly<Partial<Record<string, BucketErrorCode>>> = {
   NoSuchBucket: 'NoSuchBucket',
   NoSuchKey: 'NoSuchKey',
+  NoSuchUpload: 'NoSuchUpload',
+  InvalidPart: 'InvalidArgument',
+  InvalidPartOrder: 'InvalidArgument',
+  EntityTooSmall: 'InvalidArgument',
   BucketNotEmpty: 'BucketNotEmpty',
   BucketAlreadyExists: 'BucketAlreadyExists',
   BucketAlreadyOwnedByYou: 'BucketAlreadyExists',

@@ -5,6 +5,7 @@
 export type BucketErrorCode =
   | 'NoSuchBucket'
   | 'NoSuchKey'
+  | 'NoSuchUpload'
   | 'BucketNotEmpty'
   | 'BucketAlreadyExists'
   | 'PreconditionFailed'
@@ -75,7 +76,10 @@ export class BucketError extends Error {
   }
 }
 
-/** The bucket or the object does not exist (`NoSuchBucket`, `NoSuchKey`). */
+/**
+ * The bucket, the object or the multipart upload does not exist (`NoSuchBucket`, `NoSuchKey`,
+ * `NoSuchUpload`).
+ */
 export class BucketNotFoundError extends BucketError {}
 
 /**
@@ -120,6 +124,7 @@ export class BucketConfigError extends BucketError {}
 const ERROR_CLASS_BY_CODE: Record<BucketErrorCode, typeof BucketError> = {
   NoSuchBucket: BucketNotFoundError,
   NoSuchKey: BucketNotFoundError,
+  NoSuchUpload: BucketNotFoundError,
   BucketNotEmpty: BucketConflictError,
   BucketAlreadyExists: BucketConflictError,
   PreconditionFailed: BucketConflictError,

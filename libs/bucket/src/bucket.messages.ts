@@ -9,6 +9,7 @@ import type { BucketErrorCode, BucketErrorContext } from './bucket.errors';
 const EXPLANATION: Record<BucketErrorCode, string> = {
   NoSuchBucket: 'the bucket does not exist',
   NoSuchKey: 'the object does not exist',
+  NoSuchUpload: 'the multipart upload does not exist (completed, aborted, or never created)',
   BucketNotEmpty: 'the bucket is not empty',
   BucketAlreadyExists: 'the bucket already exists',
   PreconditionFailed: 'the object changed during the operation (its ETag no longer matches)',
@@ -49,14 +50,16 @@ export function operationFailed(
   return `${where ? `${where}: ` : ''}${why} (${code})`;
 }
 
-/** One debug line per operation. */
+/** One debug line per operation; with the OpenTelemetry trace id when a span is active. */
 export function operationLog(
   context: BucketErrorContext,
   durationMs: number,
   outcome: 'ok' | BucketErrorCode,
+  traceId?: string,
 ): string {
   const target = describeTarget(context);
-  return `${context.operation ?? 'operation'}${target ? ` ${target}` : ''} ${durationMs.toFixed(1)}ms ${outcome}`;
+  const trace = traceId === undefined ? '' : ` trace_id=${traceId}`;
+  return `${context.operation ?? 'operation'}${target ? ` ${target}` : ''} ${durationMs.toFixed(1)}ms ${outcome}${trace}`;
 }
 
 /** The single warning logged when the first connection fails at boot. */

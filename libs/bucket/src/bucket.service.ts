@@ -9,7 +9,7 @@ import { lookup as lookupContentType } from 'mime-types';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import { createSigningClient } from './bucket.client';
+import { createSigningClient, httpAgentOf } from './bucket.client';
 import { BucketConnection, type RunOptions } from './bucket.connection';
 import { toBucketError } from './bucket.error-mapping';
 import { BucketError, type BucketErrorContext } from './bucket.errors';
@@ -19,7 +19,9 @@ import type { ResolvedBucketOptions } from './bucket.options';
 import type { PresignedPost, PresignedPostOptions } from './presigned-post.types';
 import type {
   BucketFileInfo,
+  CompletedUploadPart,
   CopyFileOptions,
+  CreateMultipartUploadOptions,
   DeleteBucketOptions,
   DeleteFilesResult,
   DownloadFileOptions,
@@ -28,10 +30,13 @@ import type {
   GetObjectResult,
   ListFilesOptions,
   ListedFile,
+  MultipartUploadStarted,
   ObjectBody,
   PresignedUrlOptions,
   PutObjectOptions,
   PutObjectResult,
+  SignUploadPartOptions,
+  UploadedPart,
   UploadFileOptions,
   UploadFileResult,
 } from './bucket.types';
@@ -48,8 +53,23 @@ import { checkDestinationFile, checkSourceFile, withTemporaryFile } from './loca
 import { deleteInBatches } from './operations/batch-delete';
 import { createBucket, emptyBucket, listBucketNames } from './operations/buckets';
 import { listingPages } from './operations/listing';
+import { abortMultipartUpload } from './operations/multipart-cleanup';
 import { assertPresignedPostOptions, presignPost } from './operations/presigned-post';
-import { getObjectStream, headObject, type CopyTarget } from './operations/objects';
+import { copySourceOf, getObjectStream, headObject, type CopyTarget } from './operations/objects';
+import {
+  assertUploadAttributes,
+  attributeParams,
+  changesObject,
+} from './operations/object-attributes';
+import {
+  assertCompletedParts,
+  assertPartNumbers,
+  assertUploadId,
+  completeUpload,
+  createUpload,
+  listParts,
+  signPart,
+} from './operations/browser-multipart';
 import { assertPresignedUrlOptions, presignUrl } from './operations/presigned-url';
 import { copyAnySize, type CopyPlan } from './transfers/copy';
 import { downloadToFile } from './transfers/download';
@@ -58,7 +78,8 @@ import { uploadFileInParts } from './transfers/file-upload';
 import { planParts } from './transfers/part-plan';
 import type { ThroughputLimit } from './transfers/stall-guard';
 import { TransferTracker } from './transfers/transfer-tracker';
-import { uploadBody, type UploadParams, type UploadPlan } from './transfers/upload';
+import { Telemetry } from './observability/telemetry';
+import { headEtag, uploadBody, type UploadParams, type UploadPlan } from './transfers/upload';
 
 /**
  * Object storage operations on one S3-compatible server. Inject it as `BucketService` (or with
@@ -75,6 +96,8 @@ export class BucketService
   private readonly connection: BucketConnection;
   private readonly transfers = new TransferTracker();
   private publicSigner?: S3Client;
+  /** Spans and metrics, when `@opentelemetry/api` is installed. */
+  private readonly telemetry?: Telemetry;
 
   /**
    * @param options - the resolved options of this instance
@@ -88,6 +111,13 @@ export class BucketService
   ) {
     this.logger = new Logger(name ? `BucketService:${name}` : BucketService.name);
     this.connection = new BucketConnection(client, options, this.logger);
+    this.telemetry = Telemetry.create({
+      name,
+      endpoint: options.endpoint,
+      client,
+      agent: httpAgentOf(client),
+      transfersInFlight: () => this.transfers.inFlightCount,
+    });
   }
 
   /** The server's URL, without credentials. */
@@ -119,6 +149,7 @@ export class BucketService
     if (this.connection.hasOrphans && this.connection.state === 'connected') {
       await this.connection.abortOrphanedUploads();
     }
+    this.telemetry?.dispose();
     this.disconnect();
   }
 
@@ -214,6 +245,7 @@ export class BucketService
     return this.logged(context, async () => {
       this.assertTarget(context, bucket, key);
       assertTransferOptions(options, context);
+      assertUploadAttributes(options, context);
       const size = await checkSourceFile(filePath, context);
       const partSizeBytes = this.partSizeFor(size, options, context);
       const params = {
@@ -222,6 +254,7 @@ export class BucketService
         ContentType:
           options.contentType ?? (lookupContentType(filePath) || 'application/octet-stream'),
         Metadata: options.metadata,
+        ...attributeParams(options),
       };
       const etag = await this.transfers.track(context, options.signal, (signal) =>
         this.connection.run(
@@ -261,14 +294,17 @@ export class BucketService
     return this.logged(context, async () => {
       this.assertTarget(context, bucket, key);
       assertTransferOptions(options, context);
+      assertUploadAttributes(options, context);
       const params: UploadParams = {
         Bucket: bucket,
         Key: key,
         ContentType: options.contentType ?? 'application/octet-stream',
         Metadata: options.metadata,
+        ...attributeParams(options),
       };
       const isStream = body instanceof Readable;
       const size = isStream ? options.contentLength : Buffer.byteLength(body);
+      this.telemetry?.note(context, { bytesSent: size });
       const partSizeBytes = this.partSizeFor(size, options, context);
       // One request with its body in memory: nothing to cut short on shutdown.
       const abortable =
@@ -520,6 +556,7 @@ export class BucketService
     const target = { sourceBucket, sourceKey, bucket: destinationBucket, key: destinationKey };
     return this.logged(context, async () => {
       this.assertCopy(context, target, options);
+      this.noteCopy(context, target);
       return this.transfers.track(context, options.signal, (signal) =>
         this.connection.run(
           context,
@@ -548,12 +585,13 @@ export class BucketService
     const target = { sourceBucket, sourceKey, bucket: destinationBucket, key: destinationKey };
     return this.logged(context, async () => {
       this.assertCopy(context, target, options);
+      this.noteCopy(context, target);
       const same = sourceBucket === destinationBucket && sourceKey === destinationKey;
       return this.transfers.track(context, options.signal, (signal) =>
         this.connection.run(
           context,
           async () => {
-            if (same && options.metadata === undefined && options.contentType === undefined) {
+            if (same && !changesObject(options)) {
               const info = await headObject(this.client, sourceBucket, sourceKey);
               return { bucket: sourceBucket, key: sourceKey, etag: info.etag };
             }
@@ -568,6 +606,144 @@ export class BucketService
           },
           { signal },
         ),
+      );
+    });
+  }
+
+  /**
+   * Begins a multipart upload whose parts another client sends (a browser, through
+   * {@link signUploadPart} URLs): the server decides the bucket, the key and what the object is
+   * stored with. Finish it with {@link completeMultipartUpload}, or {@link abortMultipartUpload}
+   * it; one left unfinished keeps its parts on the server until a lifecycle rule removes it.
+   *
+   * @throws BucketError `NoSuchBucket`, `InvalidKey`, `InvalidArgument` (before any request)
+   */
+  createMultipartUpload(
+    bucket: string,
+    key: string,
+    options: CreateMultipartUploadOptions = {},
+  ): Promise<MultipartUploadStarted> {
+    const context = { operation: 'createMultipartUpload', bucket, key };
+    return this.logged(context, async () => {
+      this.assertTarget(context, bucket, key);
+      assertUploadAttributes(options, context);
+      const uploadId = await this.connection.run(context, () =>
+        createUpload(this.client, bucket, key, options),
+      );
+      return { bucket, key, uploadId };
+    });
+  }
+
+  /**
+   * A presigned URL to which a client without credentials `PUT`s one part (5 MiB to 5 GiB, the
+   * last one smaller) of a multipart upload; the answer's `ETag` header names the part for
+   * {@link completeMultipartUpload}. Signed locally, for `publicEndpoint` when set.
+   *
+   * @throws BucketError `InvalidArgument` for a part number outside 1 to 10,000, an empty upload id or a lifetime outside 1 s to 7 days
+   */
+  signUploadPart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    options: SignUploadPartOptions = {},
+  ): Promise<string> {
+    const context = { operation: 'signUploadPart', bucket, key };
+    return this.logged(context, async () => {
+      this.assertUploadTarget(context, bucket, key, uploadId, options);
+      assertPartNumbers([partNumber], context);
+      return signPart(
+        this.signingClient,
+        { bucket, key, uploadId },
+        partNumber,
+        options.expiresIn ?? 900,
+      );
+    });
+  }
+
+  /**
+   * {@link signUploadPart} for several parts at once (the batch that Uppy's S3 plugin asks for).
+   * @returns the URL of each part, by part number
+   * @throws BucketError `InvalidArgument`, as `signUploadPart`
+   */
+  signUploadParts(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumbers: number[],
+    options: SignUploadPartOptions = {},
+  ): Promise<Record<number, string>> {
+    const context = { operation: 'signUploadParts', bucket, key };
+    return this.logged(context, async () => {
+      this.assertUploadTarget(context, bucket, key, uploadId, options);
+      assertPartNumbers(partNumbers, context);
+      const upload = { bucket, key, uploadId };
+      const expiresIn = options.expiresIn ?? 900;
+      const urls = await Promise.all(
+        partNumbers.map((partNumber) =>
+          signPart(this.signingClient, upload, partNumber, expiresIn),
+        ),
+      );
+      return Object.fromEntries(partNumbers.map((partNumber, i) => [partNumber, urls[i] ?? '']));
+    });
+  }
+
+  /**
+   * The parts the server holds for an unfinished multipart upload, in part order: what a client
+   * resuming an upload needs to send only the rest.
+   *
+   * @throws BucketError `NoSuchUpload` (completed, aborted or never created), `NoSuchBucket`
+   */
+  listUploadParts(bucket: string, key: string, uploadId: string): Promise<UploadedPart[]> {
+    const context = { operation: 'listUploadParts', bucket, key };
+    return this.logged(context, async () => {
+      this.assertUploadTarget(context, bucket, key, uploadId, {});
+      return this.connection.run(context, () => listParts(this.client, { bucket, key, uploadId }));
+    });
+  }
+
+  /**
+   * Joins the parts of a multipart upload, in part-number order, into the object.
+   *
+   * @throws BucketError `InvalidArgument` (no part, a number twice or out of range, a missing ETag: before any request; a part the server does not hold or smaller than 5 MiB but the last), `NoSuchUpload`
+   */
+  completeMultipartUpload(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    parts: CompletedUploadPart[],
+  ): Promise<PutObjectResult> {
+    const context = { operation: 'completeMultipartUpload', bucket, key };
+    return this.logged(context, async () => {
+      this.assertUploadTarget(context, bucket, key, uploadId, {});
+      assertCompletedParts(parts, context);
+      return this.connection.run(context, async () => {
+        const upload = { bucket, key, uploadId };
+        const etag = await completeUpload(this.client, upload, parts);
+        return {
+          bucket,
+          key,
+          etag:
+            etag === undefined || etag === ''
+              ? await headEtag(this.client, { Bucket: bucket, Key: key })
+              : etag,
+        };
+      });
+    });
+  }
+
+  /**
+   * Aborts a multipart upload: the server drops its parts. One already completed or aborted
+   * counts as done.
+   *
+   * @throws BucketError `InvalidArgument` for an empty upload id, `NoSuchBucket`
+   */
+  abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    const context = { operation: 'abortMultipartUpload', bucket, key };
+    return this.logged(context, async () => {
+      this.assertUploadTarget(context, bucket, key, uploadId, {});
+      await this.connection.run(context, () =>
+        abortMultipartUpload(this.client, { Bucket: bucket, Key: key, UploadId: uploadId }),
       );
     });
   }
@@ -636,6 +812,19 @@ export class BucketService
     return this.publicSigner;
   }
 
+  /** Checks the address of a multipart upload, and a part URL's lifetime, before any request. */
+  private assertUploadTarget(
+    context: BucketErrorContext,
+    bucket: string,
+    key: string,
+    uploadId: string,
+    options: SignUploadPartOptions,
+  ): void {
+    this.assertTarget(context, bucket, key);
+    assertUploadId(uploadId, context);
+    assertOptionalInteger(options.expiresIn, 'expiresIn', 1, 604_800, context);
+  }
+
   /** Checks a bucket name and a key against S3's rules. */
   private assertTarget(context: BucketErrorContext, bucket: string, key: string): void {
     assertValidObjectAddress(bucket, key, context.operation ?? 'operation');
@@ -660,6 +849,16 @@ export class BucketService
     this.assertTarget(context, target.sourceBucket, target.sourceKey);
     this.assertTarget(context, target.bucket, target.key);
     assertCopyOptions(options, context);
+    assertUploadAttributes(options, context);
+  }
+
+  /** Puts a copy's destination and source on its span (`aws.s3.bucket`, `aws.s3.copy_source`). */
+  private noteCopy(context: BucketErrorContext, target: CopyTarget): void {
+    this.telemetry?.note(context, {
+      bucket: target.bucket,
+      key: target.key,
+      copySource: copySourceOf(target.sourceBucket, target.sourceKey),
+    });
   }
 
   /** The copy plan of a call: its options over the module's defaults. */
@@ -720,10 +919,19 @@ export class BucketService
   }
 
   /**
-   * Runs the body of a public operation: maps any failure to a `BucketError` (noting a lost
-   * connection) and, with `debug`, logs one line with the duration and the outcome.
+   * Runs the body of a public operation: in its OpenTelemetry span (when `@opentelemetry/api` is
+   * installed), maps any failure to a `BucketError` (noting a lost connection) and, with `debug`,
+   * logs one line with the duration, the outcome and the trace id.
    */
-  private async logged<T>(context: BucketErrorContext, body: () => Promise<T>): Promise<T> {
+  private logged<T>(context: BucketErrorContext, body: () => Promise<T>): Promise<T> {
+    const telemetry = this.telemetry;
+    return telemetry === undefined
+      ? this.mapped(context, body)
+      : telemetry.operation(context, () => this.mapped(context, body));
+  }
+
+  /** What `logged` runs in the operation's span. */
+  private async mapped<T>(context: BucketErrorContext, body: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
       const result = await body();
@@ -747,7 +955,10 @@ export class BucketService
     outcome: 'ok' | BucketError['code'],
   ): void {
     if (this.options.debug) {
-      this.logger.debug(messages.operationLog(context, performance.now() - started, outcome));
+      const traceId = this.telemetry?.traceId(context);
+      this.logger.debug(
+        messages.operationLog(context, performance.now() - started, outcome, traceId),
+      );
     }
   }
 }

@@ -16,6 +16,50 @@ export interface BucketFileInfo {
   contentType?: string;
   /** The user metadata (`x-amz-meta-*`), with lowercase names. */
   metadata: Record<string, string>;
+  /** The `Cache-Control` stored with the object, if any. */
+  cacheControl?: string;
+  /** The `Content-Disposition` stored with the object, if any. */
+  contentDisposition?: string;
+  /** The `Content-Encoding` stored with the object, if any. */
+  contentEncoding?: string;
+  /** The `Content-Language` stored with the object, if any. */
+  contentLanguage?: string;
+  /** How the server encrypts the object at rest, when it says: `SSE-S3` or `SSE-KMS` (with the key id). */
+  encryption?: ServerSideEncryption;
+}
+
+/**
+ * Server-side encryption of an object at rest: `SSE-S3` (keys the server manages) or `SSE-KMS`
+ * (a key of the server's key management service, by id; without one, the server's default key).
+ */
+export type ServerSideEncryption = { type: 'SSE-S3' } | { type: 'SSE-KMS'; keyId?: string };
+
+/** HTTP headers stored with an object, and sent back with it on every read. */
+export interface ObjectHeaders {
+  /** `Cache-Control`, for example `public, max-age=31536000, immutable`. Printable ASCII. */
+  cacheControl?: string;
+  /**
+   * `Content-Disposition`, for example `attachment; filename="report.pdf"`. Printable ASCII: give a
+   * non-ASCII file name as `filename*=UTF-8''<percent-encoded>` (RFC 6266).
+   */
+  contentDisposition?: string;
+  /** `Content-Encoding`, for bytes stored already encoded, for example `gzip`. */
+  contentEncoding?: string;
+  /** `Content-Language`, for example `fr-CA`. */
+  contentLanguage?: string;
+}
+
+/** What an upload stores with the bytes, besides the Content-Type and the metadata. */
+export interface UploadAttributes extends ObjectHeaders {
+  /**
+   * Object tags (S3 object tagging): at most 10, keys of 1 to 128 characters, values of at most
+   * 256, letters, digits, spaces and `+ - = . _ : / @`. Stored with the object, also for
+   * multipart uploads (set after completion where a server ignores them at creation, as Ceph
+   * RGW 16 does).
+   */
+  tags?: Record<string, string>;
+  /** Server-side encryption at rest. Default: the bucket's own default, if any. */
+  encryption?: ServerSideEncryption;
 }
 
 /** Progress of a transfer, reported through `onProgress`. */
@@ -37,7 +81,7 @@ export interface TransferOptions {
 }
 
 /** Options of `uploadFile`. */
-export interface UploadFileOptions extends TransferOptions {
+export interface UploadFileOptions extends TransferOptions, UploadAttributes {
   /** The Content-Type to store. Default: guessed from the file's extension, else `application/octet-stream`. */
   contentType?: string;
   /** User metadata to store (`x-amz-meta-*`). */
@@ -80,7 +124,7 @@ export interface DownloadFileResult {
 export type ObjectBody = Buffer | Uint8Array | string | Readable;
 
 /** Options of `putObject`. */
-export interface PutObjectOptions extends TransferOptions {
+export interface PutObjectOptions extends TransferOptions, UploadAttributes {
   /** The Content-Type to store. Default: `application/octet-stream`. */
   contentType?: string;
   /** User metadata to store (`x-amz-meta-*`). */
@@ -127,6 +171,14 @@ export interface GetObjectResult {
   lastModified: Date;
   /** The user metadata, with lowercase names. */
   metadata: Record<string, string>;
+  /** The `Cache-Control` stored with the object, if any. */
+  cacheControl?: string;
+  /** The `Content-Disposition` stored with the object, if any. */
+  contentDisposition?: string;
+  /** The `Content-Encoding` stored with the object, if any. */
+  contentEncoding?: string;
+  /** The `Content-Language` stored with the object, if any. */
+  contentLanguage?: string;
 }
 
 /** One object of a listing. */
@@ -174,15 +226,20 @@ export interface DeleteBucketOptions {
  * default `uploadConcurrency`), with progress and abort; below, one `CopyObject`, whose
  * `onProgress` is called once at the end.
  */
-export interface CopyFileOptions extends TransferOptions {
+export interface CopyFileOptions extends TransferOptions, ObjectHeaders {
   /**
-   * Replace the metadata and content type instead of copying them from the source. The other
-   * headers (Cache-Control, Content-Disposition, Content-Encoding, Content-Language, Expires) are
-   * then not copied either, as with S3's `MetadataDirective: REPLACE`.
+   * Replace the metadata and content type instead of copying them from the source. Giving any of
+   * `metadata`, `contentType`, `cacheControl`, `contentDisposition`, `contentEncoding` and
+   * `contentLanguage` replaces them all, as S3's `MetadataDirective: REPLACE`: those not given are
+   * then not copied.
    */
   metadata?: Record<string, string>;
-  /** With `metadata`: the new Content-Type. */
+  /** The new Content-Type (replaces the source's headers, see `metadata`). */
   contentType?: string;
+  /** Replace the source's tags with these (see `UploadAttributes.tags`); else they are copied. */
+  tags?: Record<string, string>;
+  /** Encrypt the copy at rest this way. Default: the destination bucket's default. */
+  encryption?: ServerSideEncryption;
   /** Aborts the copy; a copy in parts is then aborted on the server too. */
   signal?: AbortSignal;
   /** For this call: objects larger than this are copied in parts. Default: the module's `multipartCopyThresholdBytes`. */
@@ -211,4 +268,56 @@ export interface PresignedUrlOptions {
    * these values (names are lowercased), bound into the signature.
    */
   metadata?: Record<string, string>;
+  /**
+   * For `PUT`: headers to store (`Cache-Control`, `Content-Disposition`, `Content-Encoding`,
+   * `Content-Language`), tags (`x-amz-tagging`) and encryption (`x-amz-server-side-encryption`,
+   * and the KMS key id): each one given is bound into the signature, and the uploader must send
+   * it with exactly that value (`presignedPutHeaders` gives the list).
+   */
+  attributes?: UploadAttributes;
+}
+
+/**
+ * Options of `createMultipartUpload`: what the object will be stored with once the parts that
+ * a browser uploads are joined. Tags are not taken here (Ceph RGW ignores them on creation).
+ */
+export interface CreateMultipartUploadOptions extends Omit<UploadAttributes, 'tags'> {
+  /** The Content-Type to store. Default: `application/octet-stream`. */
+  contentType?: string;
+  /** User metadata to store (`x-amz-meta-*`). */
+  metadata?: Record<string, string>;
+}
+
+/** A multipart upload begun by `createMultipartUpload`. */
+export interface MultipartUploadStarted {
+  /** The bucket written to. */
+  bucket: string;
+  /** The key the object will have. */
+  key: string;
+  /** The server's id of the upload, for the part URLs, `completeMultipartUpload` and the abort. */
+  uploadId: string;
+}
+
+/** Options of `signUploadPart` and `signUploadParts`. */
+export interface SignUploadPartOptions {
+  /** Seconds until each URL expires, from 1 to 604,800 (7 days). Default: 900. */
+  expiresIn?: number;
+}
+
+/** A part that the server holds for an unfinished multipart upload (`listUploadParts`). */
+export interface UploadedPart {
+  /** The part's number, from 1 to 10,000. */
+  partNumber: number;
+  /** Its size in bytes. */
+  size: number;
+  /** Its entity tag, without quotes: what `completeMultipartUpload` needs. */
+  etag: string;
+}
+
+/** A part named to `completeMultipartUpload`: its number and the ETag its upload answered. */
+export interface CompletedUploadPart {
+  /** The part's number, from 1 to 10,000. */
+  partNumber: number;
+  /** The ETag the part's upload answered (quotes allowed). */
+  etag: string;
 }

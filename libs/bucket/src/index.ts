@@ -30,11 +30,19 @@ export {
   type BucketErrorOptions,
 } from './bucket.errors';
 export { InjectBucket, InjectBucketClient } from './bucket.decorators';
+export {
+  LIBRARY_VERSION,
+  METRIC_NAMES,
+  SPAN_ATTRIBUTES,
+  TELEMETRY_SCOPE,
+} from './observability/names';
 export { getBucketClientToken, getBucketServiceToken } from './bucket.tokens';
 export { MAX_KEY_BYTES, bucketNameProblem, keyProblem, type ByteRange } from './bucket.validation';
 export type {
   BucketFileInfo,
+  CompletedUploadPart,
   CopyFileOptions,
+  CreateMultipartUploadOptions,
   DeleteBucketOptions,
   DeleteFilesResult,
   ListFilesOptions,
@@ -46,12 +54,19 @@ export type {
   DownloadFileResult,
   GetObjectOptions,
   GetObjectResult,
+  MultipartUploadStarted,
   ObjectBody,
+  ObjectHeaders,
   PutObjectOptions,
   PutObjectResult,
+  ServerSideEncryption,
+  SignUploadPartOptions,
+  UploadAttributes,
+  UploadedPart,
   UploadFileOptions,
   UploadFileResult,
 } from './bucket.types';
+export { presignedPutHeaders } from './operations/presigned-url';
 export {
   serveObject,
   type ServeObjectOptions,

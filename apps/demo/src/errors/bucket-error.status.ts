@@ -15,6 +15,7 @@ export const CLIENT_CLOSED_REQUEST = 499;
 export const HTTP_STATUS_BY_BUCKET_ERROR_CODE: Readonly<Record<BucketErrorCode, number>> = {
   NoSuchBucket: HttpStatus.NOT_FOUND,
   NoSuchKey: HttpStatus.NOT_FOUND,
+  NoSuchUpload: HttpStatus.NOT_FOUND,
   BucketNotEmpty: HttpStatus.CONFLICT,
   BucketAlreadyExists: HttpStatus.CONFLICT,
   PreconditionFailed: HttpStatus.CONFLICT,

@@ -15,6 +15,13 @@ import type {
 } from '../bucket.types';
 import { integrityError, parseContentRange, verifiedBody } from '../transfers/body-check';
 import { objectDigestOf, withoutPartSize } from '../transfers/object-digest';
+import {
+  encryptionParams,
+  headerParams,
+  replacesHeaders,
+  storedAttributes,
+  taggingOf,
+} from './object-attributes';
 import { bucketExists } from './buckets';
 
 /** Strips the quotes S3 puts around ETags. @internal */
@@ -38,6 +45,7 @@ export async function headObject(
     etag: unquote(head.ETag) ?? '',
     contentType: head.ContentType,
     metadata: withoutPartSize(head.Metadata),
+    ...storedAttributes(head),
   };
 }
 
@@ -112,6 +120,7 @@ export async function getObjectStream(
     etag: unquote(output.ETag) ?? '',
     lastModified: output.LastModified ?? new Date(0),
     metadata: withoutPartSize(output.Metadata),
+    ...storedAttributes(output),
   };
 }
 
@@ -128,26 +137,34 @@ export function copySourceOf(bucket: string, key: string): string {
   return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-/** A server-side copy in one `CopyObject`, keeping or replacing the metadata. @internal */
+/**
+ * A server-side copy in one `CopyObject`, keeping or replacing the metadata and headers, and the
+ * tags, with the encryption asked for.
+ * @internal
+ */
 export async function copyObject(
   client: S3Client,
   target: CopyTarget,
   options: CopyFileOptions,
 ): Promise<PutObjectResult> {
-  const replace = options.metadata !== undefined || options.contentType !== undefined;
   const source = copySourceOf(target.sourceBucket, target.sourceKey);
   const output = await client.send(
     new CopyObjectCommand({
       Bucket: target.bucket,
       Key: target.key,
       CopySource: source,
-      ...(replace
+      ...(replacesHeaders(options)
         ? {
             MetadataDirective: 'REPLACE',
             Metadata: options.metadata,
             ContentType: options.contentType,
+            ...headerParams(options),
           }
         : {}),
+      ...(options.tags === undefined
+        ? {}
+        : { TaggingDirective: 'REPLACE', Tagging: taggingOf(options.tags) ?? '' }),
+      ...encryptionParams(options.encryption),
     }),
     { abortSignal: options.signal },
   );

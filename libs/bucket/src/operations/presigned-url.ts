@@ -3,6 +3,12 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BucketErrorContext } from '../bucket.errors';
 import type { PresignedUrlOptions } from '../bucket.types';
 import { assertOptionalInteger, describeValue, invalidArgument } from '../bucket.validation';
+import {
+  assertUploadAttributes,
+  attributeParams,
+  HEADER_VALUE,
+  type AttributeParams,
+} from './object-attributes';
 
 /** The largest object one PutObject may carry. */
 const MAX_PUT_BYTES = 5 * 1024 * 1024 * 1024;
@@ -10,8 +16,16 @@ const MAX_PUT_BYTES = 5 * 1024 * 1024 * 1024;
 /** An HTTP token (RFC 9110), the rule for a header name such as `x-amz-meta-<name>`. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** Header values a signature can bind: visible ASCII and spaces, no line breaks. */
-const HEADER_VALUE = /^[\x20-\x7e]*$/;
+/** The request header of each S3 field that an upload's attributes set. */
+const HEADER_OF_PARAM: Record<keyof AttributeParams, string> = {
+  CacheControl: 'cache-control',
+  ContentDisposition: 'content-disposition',
+  ContentEncoding: 'content-encoding',
+  ContentLanguage: 'content-language',
+  Tagging: 'x-amz-tagging',
+  ServerSideEncryption: 'x-amz-server-side-encryption',
+  SSEKMSKeyId: 'x-amz-server-side-encryption-aws-kms-key-id',
+};
 
 /**
  * Checks the options of `getPresignedUrl` before anything is signed: a lifetime from 1 s to
@@ -31,7 +45,7 @@ export function assertPresignedUrlOptions(
     throw fail(`method = ${JSON.stringify(method)}: must be GET or PUT`);
   }
   if (method === 'GET') {
-    for (const name of ['contentType', 'contentLength', 'metadata'] as const) {
+    for (const name of ['contentType', 'contentLength', 'metadata', 'attributes'] as const) {
       if (options[name] !== undefined) {
         throw fail(`${name} = ${describeValue(options[name])}: only a PUT URL binds it`);
       }
@@ -46,6 +60,7 @@ export function assertPresignedUrlOptions(
     throw fail(`contentType = ${describeValue(contentType)}: must be printable ASCII`);
   }
   assertOptionalInteger(options.contentLength, 'contentLength', 0, MAX_PUT_BYTES, context);
+  if (options.attributes !== undefined) assertUploadAttributes(options.attributes, context);
   for (const [name, value] of Object.entries(metadata ?? {})) {
     if (!TOKEN.test(name)) {
       throw fail(
@@ -60,21 +75,28 @@ export function assertPresignedUrlOptions(
 
 /**
  * The request headers that a presigned PUT binds, with the values the uploader must send:
- * `content-type`, `content-length` and `x-amz-meta-*`, as given. @internal
+ * `content-type`, `content-length`, `x-amz-meta-*` and those of the attributes (`cache-control`,
+ * `x-amz-tagging`, `x-amz-server-side-encryption`, ...), as given; none without them. Hand
+ * them to the uploader with the URL, for example `fetch(url, { method: 'PUT', headers, body })`.
  */
-export function boundPutHeaders(options: PresignedUrlOptions): Record<string, string> {
+export function presignedPutHeaders(options: PresignedUrlOptions): Record<string, string> {
   const headers: Record<string, string> = {};
   if (options.contentType !== undefined) headers['content-type'] = options.contentType;
   if (options.contentLength !== undefined) headers['content-length'] = `${options.contentLength}`;
   for (const [name, value] of Object.entries(options.metadata ?? {})) {
     headers[`x-amz-meta-${name.toLowerCase()}`] = value;
   }
+  const params = attributeParams(options.attributes ?? {});
+  for (const [field, header] of Object.entries(HEADER_OF_PARAM)) {
+    const value = params[field as keyof AttributeParams];
+    if (value !== undefined) headers[header] = value;
+  }
   return headers;
 }
 
 /**
  * A presigned GET or PUT URL, signed locally (no request is made). A PUT URL's signature covers
- * the headers of {@link boundPutHeaders}: the server refuses (403 `SignatureDoesNotMatch`) an
+ * the headers of {@link presignedPutHeaders}: the server refuses (403 `SignatureDoesNotMatch`) an
  * upload that does not send each of them with its exact value. Without them, the SDK signs only
  * `host`, and the uploader could store any type (for example `text/html` under an avatar's key).
  * Metadata headers stay headers (not hoisted into the query), so that they are checked, not
@@ -91,13 +113,14 @@ export function presignUrl(
   if ((options.method ?? 'GET') === 'GET') {
     return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
   }
-  const bound = Object.keys(boundPutHeaders(options));
+  const bound = Object.keys(presignedPutHeaders(options));
   const command = new PutObjectCommand({
     Bucket: bucket,
     Key: key,
     ContentType: options.contentType,
     ContentLength: options.contentLength,
     Metadata: options.metadata,
+    ...attributeParams(options.attributes ?? {}),
   });
   return getSignedUrl(client, command, {
     expiresIn,

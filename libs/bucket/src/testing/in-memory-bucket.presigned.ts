@@ -21,6 +21,8 @@ export interface PresignedGrant {
    * `content-length`, `x-amz-meta-*`) with the values the uploader must send.
    */
   headers?: Record<string, string>;
+  /** For a part of a multipart upload (`UploadPart`): which upload, which part. */
+  part?: { uploadId: string; partNumber: number };
 }
 
 /** The outcome of checking a request against its URL. */
@@ -56,6 +58,11 @@ function parseAmzDate(value: string): number {
   return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
 }
 
+/** The query of a part's URL, signed as if it were headers. */
+function partHeaders(part: PresignedGrant['part']): Record<string, string> {
+  return part ? { 'part-number': String(part.partNumber), 'upload-id': part.uploadId } : {};
+}
+
 /** Signs and checks the presigned URLs of one fake instance. */
 export class InMemoryPresigner {
   private readonly secret = randomBytes(32);
@@ -63,7 +70,7 @@ export class InMemoryPresigner {
   /** Builds the URL for a grant, valid `expiresIn` seconds from `now`. */
   sign(endpoint: string, grant: PresignedGrant, expiresIn: number, now: Date): string {
     const date = amzDate(now);
-    const operation = OPERATION_BY_METHOD[grant.method];
+    const operation = grant.part ? 'UploadPart' : OPERATION_BY_METHOD[grant.method];
     const headers = grant.headers ?? {};
     const signedHeaders = [...Object.keys(headers), 'host'].sort();
     const query = new URLSearchParams({
@@ -75,8 +82,12 @@ export class InMemoryPresigner {
       'X-Amz-Signature': this.signature(operation, grant.bucket, grant.key, date, expiresIn, {
         ...headers,
         host: 'memory',
+        ...partHeaders(grant.part),
       }),
       'x-id': operation,
+      ...(grant.part
+        ? { partNumber: String(grant.part.partNumber), uploadId: grant.part.uploadId }
+        : {}),
     });
     const path = [grant.bucket, ...grant.key.split('/')].map(encodeSegment).join('/');
     return `${endpoint}/${path}?${query.toString()}`;
@@ -118,7 +129,14 @@ export class InMemoryPresigner {
     const date = url.searchParams.get('X-Amz-Date') ?? '';
     const expiresIn = Number(url.searchParams.get('X-Amz-Expires'));
     const given = Buffer.from(url.searchParams.get('X-Amz-Signature') ?? '', 'utf8');
-    const grantMethod = operation === 'PutObject' ? 'PUT' : 'GET';
+    const grantMethod = operation === 'PutObject' || operation === 'UploadPart' ? 'PUT' : 'GET';
+    const part =
+      operation === 'UploadPart'
+        ? {
+            uploadId: url.searchParams.get('uploadId') ?? '',
+            partNumber: Number(url.searchParams.get('partNumber')),
+          }
+        : undefined;
     const signed = (url.searchParams.get('X-Amz-SignedHeaders') ?? 'host').split(';');
     const sent: Record<string, string> = {};
     for (const name of signed) {
@@ -132,7 +150,14 @@ export class InMemoryPresigner {
       sent[name] = value;
     }
     const wanted = Buffer.from(
-      this.signature(OPERATION_BY_METHOD[grantMethod], bucket, key, date, expiresIn, sent),
+      this.signature(
+        part ? 'UploadPart' : OPERATION_BY_METHOD[grantMethod],
+        bucket,
+        key,
+        date,
+        expiresIn,
+        { ...sent, ...partHeaders(part) },
+      ),
       'utf8',
     );
     const methodAllowed =
@@ -145,7 +170,10 @@ export class InMemoryPresigner {
     if (now.getTime() > parseAmzDate(date) + expiresIn * 1000)
       return denied('AccessDenied', 'Request has expired');
     const headers = Object.fromEntries(Object.entries(sent).filter(([name]) => name !== 'host'));
-    return { ok: true, grant: { method: grantMethod, bucket, key, headers } };
+    return {
+      ok: true,
+      grant: { method: grantMethod, bucket, key, headers, ...(part ? { part } : {}) },
+    };
   }
 
   private signature(

@@ -23,7 +23,9 @@ import { BUCKET_OPTION_DEFAULTS } from '../bucket.options';
 import type { BucketService } from '../bucket.service';
 import type {
   BucketFileInfo,
+  CompletedUploadPart,
   CopyFileOptions,
+  CreateMultipartUploadOptions,
   DeleteBucketOptions,
   DeleteFilesResult,
   DownloadFileOptions,
@@ -32,11 +34,16 @@ import type {
   GetObjectResult,
   ListFilesOptions,
   ListedFile,
+  MultipartUploadStarted,
   ObjectBody,
+  ObjectHeaders,
   PresignedUrlOptions,
   PutObjectOptions,
   PutObjectResult,
+  SignUploadPartOptions,
   TransferProgress,
+  UploadAttributes,
+  UploadedPart,
   UploadFileOptions,
   UploadFileResult,
 } from '../bucket.types';
@@ -58,13 +65,28 @@ import {
 import { abortErrorOf, throwIfAborted } from '../transfers/abort';
 import { withExactLength } from '../transfers/exact-length';
 import { TransferTracker } from '../transfers/transfer-tracker';
-import type { BucketServiceContract } from './bucket-service-contract';
+import type { BucketOperation, BucketServiceContract } from './bucket-service-contract';
 import type { InMemoryBucketOptions } from './bucket-testing.options';
 import { FailureQueue, type CallTarget, type FailNextOptions } from './in-memory-bucket.faults';
 import { InMemoryPresigner, s3ErrorXml } from './in-memory-bucket.presigned';
 import { InMemoryPostSigner } from './in-memory-bucket.presigned-post';
+import {
+  assertUploadAttributes,
+  changesObject,
+  replacesHeaders,
+} from '../operations/object-attributes';
+import {
+  assertCompletedParts,
+  assertPartNumbers,
+  assertUploadId,
+} from '../operations/browser-multipart';
 import { assertPresignedPostOptions } from '../operations/presigned-post';
-import { assertPresignedUrlOptions, boundPutHeaders } from '../operations/presigned-url';
+import {
+  InMemoryMultipartUploads,
+  isRefusal,
+  type PendingUpload,
+} from './in-memory-bucket.multipart';
+import { assertPresignedUrlOptions, presignedPutHeaders } from '../operations/presigned-url';
 import type { PresignedPost, PresignedPostOptions } from '../presigned-post.types';
 import { InMemoryBucketStore, type StoredObject } from './in-memory-bucket.store';
 import { planParts } from '../transfers/part-plan';
@@ -95,6 +117,61 @@ export interface StoredObjectInfo extends BucketFileInfo {
   bucket: string;
   /** The Content-Type stored with the object. */
   contentType: string;
+  /** The object's tags (empty when it has none). */
+  tags: Record<string, string>;
+}
+
+/** The stored headers and encryption of an object, as `BucketFileInfo` gives them. */
+function attributesOf(
+  object: StoredObject,
+): Pick<
+  BucketFileInfo,
+  'cacheControl' | 'contentDisposition' | 'contentEncoding' | 'contentLanguage' | 'encryption'
+> {
+  return {
+    ...object.headers,
+    ...(object.encryption ? { encryption: { ...object.encryption } } : {}),
+  };
+}
+
+/** The attributes a plain HTTP PUT sets with its headers, as S3 reads them. */
+function attributesFromHeaders(headers: Headers): UploadAttributes {
+  const header = (name: string) => headers.get(name) ?? undefined;
+  const tagging = header('x-amz-tagging');
+  const sse = header('x-amz-server-side-encryption');
+  return {
+    cacheControl: header('cache-control'),
+    contentDisposition: header('content-disposition'),
+    contentEncoding: header('content-encoding'),
+    contentLanguage: header('content-language'),
+    tags: tagging === undefined ? undefined : Object.fromEntries(new URLSearchParams(tagging)),
+    encryption:
+      sse === 'AES256'
+        ? { type: 'SSE-S3' }
+        : sse === 'aws:kms'
+          ? { type: 'SSE-KMS', keyId: header('x-amz-server-side-encryption-aws-kms-key-id') }
+          : undefined,
+  };
+}
+
+/** What an upload or a copy stores besides the bytes, the content type and the metadata. */
+function storedAttributesOf(
+  options: UploadAttributes,
+): Pick<StoredObject, 'headers' | 'tags' | 'encryption'> {
+  const headers: ObjectHeaders = {};
+  for (const name of [
+    'cacheControl',
+    'contentDisposition',
+    'contentEncoding',
+    'contentLanguage',
+  ] as const) {
+    if (options[name] !== undefined) headers[name] = options[name];
+  }
+  return {
+    headers,
+    tags: { ...options.tags },
+    ...(options.encryption ? { encryption: { ...options.encryption } } : {}),
+  };
 }
 
 /** Options of {@link InMemoryBucketService.seedObject}. */
@@ -253,6 +330,7 @@ export class InMemoryBucketService
   private readonly store = new InMemoryBucketStore();
   private readonly failures = new FailureQueue();
   private readonly presigner = new InMemoryPresigner();
+  private readonly multipart = new InMemoryMultipartUploads();
   private readonly postSigner = new InMemoryPostSigner();
   private readonly logger: Logger;
   private readonly options: InMemoryBucketOptions;
@@ -395,6 +473,7 @@ export class InMemoryBucketService
     assertValidObjectAddress(bucket, key, operation);
     const context = { operation, bucket, key };
     assertTransferOptions(options, context);
+    assertUploadAttributes(options, context);
     const size = await checkSourceFile(filePath, context);
     const contentType =
       options.contentType ?? (lookupContentType(filePath) || 'application/octet-stream');
@@ -428,6 +507,7 @@ export class InMemoryBucketService
     assertValidObjectAddress(bucket, key, operation);
     const context = { operation, bucket, key };
     assertTransferOptions(options, context);
+    assertUploadAttributes(options, context);
     const announced = body instanceof Readable ? options.contentLength : Buffer.byteLength(body);
     const etag = await this.transfer(context, options.signal, (signal) =>
       this.run(context, async () => {
@@ -483,6 +563,7 @@ export class InMemoryBucketService
         etag: object.etag,
         lastModified: toSecond(object.lastModified),
         metadata: { ...object.metadata },
+        ...attributesOf(object),
       };
     });
   }
@@ -675,6 +756,7 @@ export class InMemoryBucketService
     assertValidObjectAddress(destinationBucket, destinationKey, operation);
     const context = { operation, bucket: sourceBucket, key: sourceKey } as const;
     assertCopyOptions(options, context);
+    assertUploadAttributes(options, context);
     return this.run(context, () =>
       this.copy(sourceBucket, sourceKey, destinationBucket, destinationKey, options),
     );
@@ -698,9 +780,10 @@ export class InMemoryBucketService
     assertValidObjectAddress(destinationBucket, destinationKey, operation);
     const context = { operation, bucket: sourceBucket, key: sourceKey } as const;
     assertCopyOptions(options, context);
+    assertUploadAttributes(options, context);
     const same = sourceBucket === destinationBucket && sourceKey === destinationKey;
     return this.run(context, () => {
-      if (same && options.metadata === undefined && options.contentType === undefined) {
+      if (same && !changesObject(options)) {
         const info = this.head(sourceBucket, sourceKey);
         return { bucket: sourceBucket, key: sourceKey, etag: info.etag };
       }
@@ -732,13 +815,123 @@ export class InMemoryBucketService
     const failure = this.failures.take({ ...context, implicit: true });
     if (failure) throw this.simulated(failure.code, failure.detail, context);
     const expiresIn = options.expiresIn ?? 900;
-    const headers = boundPutHeaders(options);
+    const headers = presignedPutHeaders(options);
     return this.presigner.sign(
       this.endpoint,
       { method, bucket, key, headers },
       expiresIn,
       this.now(),
     );
+  }
+
+  /**
+   * Begins a multipart upload as S3 does; its parts go to {@link signUploadPart} URLs, which
+   * {@link fetchPresignedUrl} resolves.
+   * @throws BucketError `NoSuchBucket`, `InvalidKey`, `InvalidArgument`
+   */
+  async createMultipartUpload(
+    bucket: string,
+    key: string,
+    options: CreateMultipartUploadOptions = {},
+  ): Promise<MultipartUploadStarted> {
+    const operation = 'createMultipartUpload' as const;
+    assertValidObjectAddress(bucket, key, operation);
+    const context = { operation, bucket, key };
+    assertUploadAttributes(options, context);
+    return this.run(context, () => {
+      this.requireBucket(bucket);
+      return { bucket, key, uploadId: this.multipart.create(bucket, key, { ...options }) };
+    });
+  }
+
+  /**
+   * A presigned part URL of the fake (`x-id=UploadPart`), checked by {@link fetchPresignedUrl}.
+   * @throws BucketError `InvalidArgument`, `InvalidKey`, as the real one
+   */
+  async signUploadPart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    options: SignUploadPartOptions = {},
+  ): Promise<string> {
+    const urls = await this.signParts(
+      'signUploadPart',
+      bucket,
+      key,
+      uploadId,
+      [partNumber],
+      options,
+    );
+    return urls[partNumber] ?? '';
+  }
+
+  /**
+   * {@link signUploadPart} for several parts.
+   * @throws BucketError `InvalidArgument`, `InvalidKey`, as the real one
+   */
+  signUploadParts(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumbers: number[],
+    options: SignUploadPartOptions = {},
+  ): Promise<Record<number, string>> {
+    return this.signParts('signUploadParts', bucket, key, uploadId, partNumbers, options);
+  }
+
+  /**
+   * The parts held for an unfinished upload, in part order.
+   * @throws BucketError `NoSuchUpload`, `NoSuchBucket`
+   */
+  async listUploadParts(bucket: string, key: string, uploadId: string): Promise<UploadedPart[]> {
+    const context = this.uploadContext('listUploadParts', bucket, key, uploadId);
+    return this.run(context, () => this.multipart.list(this.pendingUpload(bucket, key, uploadId)));
+  }
+
+  /**
+   * Joins the parts as S3 does (`InvalidPart`, `EntityTooSmall` as `InvalidArgument`).
+   * @throws BucketError `InvalidArgument`, `NoSuchUpload`
+   */
+  async completeMultipartUpload(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    parts: CompletedUploadPart[],
+  ): Promise<PutObjectResult> {
+    const context = this.uploadContext('completeMultipartUpload', bucket, key, uploadId);
+    assertCompletedParts(parts, context);
+    return this.run(context, () => {
+      const joined = this.multipart.complete(
+        uploadId,
+        this.pendingUpload(bucket, key, uploadId),
+        parts,
+      );
+      if (isRefusal(joined)) throw s3Error(joined.name, joined.status, joined.message);
+      const { options } = joined.upload;
+      this.store.putObject(bucket, {
+        key,
+        data: joined.data,
+        etag: joined.etag,
+        contentType: options.contentType ?? 'application/octet-stream',
+        metadata: normaliseMetadata(options.metadata),
+        ...storedAttributesOf(options),
+        lastModified: this.now(),
+      });
+      return { bucket, key, etag: joined.etag };
+    });
+  }
+
+  /**
+   * Drops an upload and its parts; one already gone counts as done.
+   * @throws BucketError `InvalidArgument`, `NoSuchBucket`
+   */
+  async abortMultipartUpload(bucket: string, key: string, uploadId: string): Promise<void> {
+    const context = this.uploadContext('abortMultipartUpload', bucket, key, uploadId);
+    await this.run(context, () => {
+      this.requireBucket(bucket);
+      this.multipart.abort(uploadId);
+    });
   }
 
   /**
@@ -851,6 +1044,13 @@ export class InMemoryBucketService
     if (!check.ok) return error(check.status, check.code, check.message);
     const { bucket, key } = check.grant;
     if (!this.store.hasBucket(bucket)) return error(404, 'NoSuchBucket');
+    if (check.grant.part) {
+      const { uploadId, partNumber } = check.grant.part;
+      const upload = this.multipart.find(bucket, key, uploadId);
+      if (isRefusal(upload)) return error(upload.status, upload.name, upload.message);
+      const etag = this.multipart.putPart(upload, partNumber, body ?? Buffer.alloc(0));
+      return new Response(null, { status: 200, headers: { etag: `"${etag}"` } });
+    }
     if (check.grant.method === 'PUT') {
       const data = body ?? Buffer.alloc(0);
       const metadata: Record<string, string> = {};
@@ -864,6 +1064,7 @@ export class InMemoryBucketService
         { announcedBytes: data.length, multipartThresholdBytes: Infinity, partSizeBytes: Infinity },
         request.headers.get('content-type') ?? S3_DEFAULT_CONTENT_TYPE,
         metadata,
+        storedAttributesOf(attributesFromHeaders(request.headers)),
       );
       return new Response(null, { status: 200, headers: { etag: `"${etag}"` } });
     }
@@ -878,6 +1079,12 @@ export class InMemoryBucketService
     };
     for (const [name, value] of Object.entries(object.metadata))
       headers[`x-amz-meta-${name}`] = value;
+    const stored = object.headers ?? {};
+    if (stored.cacheControl !== undefined) headers['cache-control'] = stored.cacheControl;
+    if (stored.contentDisposition !== undefined)
+      headers['content-disposition'] = stored.contentDisposition;
+    if (stored.contentEncoding !== undefined) headers['content-encoding'] = stored.contentEncoding;
+    if (stored.contentLanguage !== undefined) headers['content-language'] = stored.contentLanguage;
     let data = object.data;
     let status = 200;
     const rangeHeader = request.headers.get('range');
@@ -909,6 +1116,8 @@ export class InMemoryBucketService
         etag: object.etag,
         contentType: object.contentType,
         metadata: { ...object.metadata },
+        ...attributesOf(object),
+        tags: { ...object.tags },
       })),
     );
   }
@@ -999,6 +1208,7 @@ export class InMemoryBucketService
    */
   reset(): this {
     this.store.clear();
+    this.multipart.clear();
     this.failures.clear();
     this.state = 'never';
     this.transfers = new TransferTracker();
@@ -1007,6 +1217,57 @@ export class InMemoryBucketService
   }
 
   // ---- Internals ----
+
+  /** Checks a multipart upload's address before anything else, as the real service. */
+  private uploadContext<O extends BucketOperation>(
+    operation: O,
+    bucket: string,
+    key: string,
+    uploadId: string,
+    expiresIn?: number,
+  ): BucketErrorContext & { operation: O } {
+    assertValidObjectAddress(bucket, key, operation);
+    const context = { operation, bucket, key };
+    assertUploadId(uploadId, context);
+    assertOptionalInteger(expiresIn, 'expiresIn', 1, 604_800, context);
+    return context;
+  }
+
+  /** An unfinished upload, or the error S3 answers for a missing bucket or upload. */
+  private pendingUpload(bucket: string, key: string, uploadId: string): PendingUpload {
+    this.requireBucket(bucket);
+    const upload = this.multipart.find(bucket, key, uploadId);
+    if (isRefusal(upload)) throw s3Error(upload.name, upload.status, upload.message);
+    return upload;
+  }
+
+  /** Part URLs, signed locally: only a failure scheduled for the operation applies. */
+  private async signParts(
+    operation: 'signUploadPart' | 'signUploadParts',
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumbers: number[],
+    options: SignUploadPartOptions,
+  ): Promise<Record<number, string>> {
+    const context = this.uploadContext(operation, bucket, key, uploadId, options.expiresIn);
+    assertPartNumbers(partNumbers, context);
+    await Promise.resolve();
+    const failure = this.failures.take({ ...context, implicit: true });
+    if (failure) throw this.simulated(failure.code, failure.detail, context);
+    const expiresIn = options.expiresIn ?? 900;
+    return Object.fromEntries(
+      partNumbers.map((partNumber) => [
+        partNumber,
+        this.presigner.sign(
+          this.endpoint,
+          { method: 'PUT', bucket, key, part: { uploadId, partNumber } },
+          expiresIn,
+          this.now(),
+        ),
+      ]),
+    );
+  }
 
   private seedInitialBuckets(): void {
     for (const name of this.options.buckets ?? []) {
@@ -1044,10 +1305,14 @@ export class InMemoryBucketService
     data: Buffer,
     shape: UploadShape,
     contentType: string,
-    options: { metadata?: Record<string, string>; onProgress?: (p: TransferProgress) => void },
+    options: UploadAttributes & {
+      metadata?: Record<string, string>;
+      onProgress?: (p: TransferProgress) => void;
+    },
     signal: AbortSignal,
   ): string {
     const { onProgress, metadata } = options;
+    const attributes = storedAttributesOf(options);
     const total = shape.announcedBytes;
     if (isMultipart(data.length, shape)) {
       for (let loaded = shape.partSizeBytes; ; loaded += shape.partSizeBytes) {
@@ -1055,9 +1320,9 @@ export class InMemoryBucketService
         if (loaded >= data.length) break;
         throwIfAborted(signal);
       }
-      return this.write(bucket, key, data, shape, contentType, metadata);
+      return this.write(bucket, key, data, shape, contentType, metadata, attributes);
     }
-    const etag = this.write(bucket, key, data, shape, contentType, metadata);
+    const etag = this.write(bucket, key, data, shape, contentType, metadata, attributes);
     onProgress?.({ loaded: data.length, total });
     return etag;
   }
@@ -1070,6 +1335,7 @@ export class InMemoryBucketService
     shape: UploadShape,
     contentType: string,
     metadata: Record<string, string> | undefined,
+    attributes: Pick<StoredObject, 'headers' | 'tags' | 'encryption'> = {},
   ): string {
     const object: StoredObject = {
       key,
@@ -1077,6 +1343,7 @@ export class InMemoryBucketService
       etag: etagOfUpload(data, shape),
       contentType,
       metadata: normaliseMetadata(metadata),
+      ...attributes,
       lastModified: this.now(),
     };
     if (!this.store.putObject(bucket, object)) throw s3Error('NoSuchBucket', 404);
@@ -1130,8 +1397,11 @@ export class InMemoryBucketService
     }
     // The request goes to the destination bucket: S3 finds it missing first.
     this.requireBucket(destinationBucket);
-    const replace = options.metadata !== undefined || options.contentType !== undefined;
-    if (!replace && sourceBucket === destinationBucket && sourceKey === destinationKey) {
+    if (
+      !changesObject(options) &&
+      sourceBucket === destinationBucket &&
+      sourceKey === destinationKey
+    ) {
       throw s3Error(
         'InvalidRequest',
         400,
@@ -1153,13 +1423,18 @@ export class InMemoryBucketService
     options: CopyFileOptions,
     written: { etag: string },
   ): PutObjectResult {
-    const replace = options.metadata !== undefined || options.contentType !== undefined;
+    const replace = replacesHeaders(options);
+    const given = storedAttributesOf(options);
     const copy: StoredObject = {
       key: destinationKey,
       data: source.data,
       etag: written.etag,
       contentType: replace ? (options.contentType ?? S3_DEFAULT_CONTENT_TYPE) : source.contentType,
       metadata: replace ? normaliseMetadata(options.metadata) : source.metadata,
+      headers: replace ? given.headers : source.headers,
+      tags: options.tags === undefined ? source.tags : given.tags,
+      // As S3: the copy is encrypted as asked, not as its source was.
+      ...(given.encryption ? { encryption: given.encryption } : {}),
       lastModified: this.now(),
     };
     this.store.putObject(destinationBucket, copy);
@@ -1194,6 +1469,7 @@ export class InMemoryBucketService
       etag: object.etag,
       contentType: object.contentType,
       metadata: { ...object.metadata },
+      ...attributesOf(object),
     };
   }
 

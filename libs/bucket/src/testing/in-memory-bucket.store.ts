@@ -1,3 +1,5 @@
+import type { ObjectHeaders, ServerSideEncryption } from '../bucket.types';
+
 /** One object as the in-memory store holds it. Its bytes are never shared with callers. */
 export interface StoredObject {
   /** The object's key. */
@@ -10,6 +12,12 @@ export interface StoredObject {
   readonly contentType: string;
   /** The user metadata, with lowercase names. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** Cache-Control, Content-Disposition, Content-Encoding and Content-Language, as given. */
+  readonly headers?: Readonly<ObjectHeaders>;
+  /** The object's tags. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** The encryption at rest asked for. */
+  readonly encryption?: ServerSideEncryption;
   /**
    * When the object was written, to the millisecond. Listings give it as it is (as Ceph RGW
    * does); `HeadObject` and `GetObject` answers cut it to the second, as every S3 server does.

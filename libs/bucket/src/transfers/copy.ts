@@ -18,7 +18,10 @@ import {
   unquote,
   type CopyTarget,
 } from '../operations/objects';
+import { inChildSpan } from '../observability/child-span';
 import { abortErrorOf, throwIfAborted } from './abort';
+import { encryptionParams, headerParams, replacesHeaders } from '../operations/object-attributes';
+import { tagCompletedObject, tagSetOf, tagsOf } from '../operations/object-tags';
 import { withPartSize } from './object-digest';
 import { planParts } from './part-plan';
 import { runPartPool } from './part-pool';
@@ -59,27 +62,47 @@ export async function copyAnySize(
   const size = head.ContentLength ?? 0;
   if (size <= plan.multipartThresholdBytes) {
     const result = await copyObject(client, target, { ...options, signal });
+    // Ceph RGW 16 ignores TaggingDirective: REPLACE (and drops the tags): set them once more.
+    if (options.tags !== undefined) {
+      const copy = { Bucket: target.bucket, Key: target.key };
+      await tagCompletedObject(client, copy, tagSetOf(options.tags), signal);
+    }
     options.onProgress?.({ loaded: size, total: size });
     return result;
   }
   const params = destinationParams(target, head, options);
+  // One CopyObject keeps the source's tags: read them before anything is written.
+  const tags =
+    options.tags === undefined
+      ? await tagsOf(client, { Bucket: target.sourceBucket, Key: target.sourceKey }, signal)
+      : tagSetOf(options.tags);
   const etag = await copyInParts(client, target, params, head, size, options, plan);
+  if (tags.length > 0) await tagCompletedObject(client, params, tags, signal);
   return { bucket: target.bucket, key: target.key, etag };
 }
 
 /**
  * What the new object is created with: the source's content type, metadata and other headers,
- * as one `CopyObject` keeps them, unless `metadata` or `contentType` replaces them (then, as with
- * `MetadataDirective: REPLACE`, the other headers are not copied).
+ * as one `CopyObject` keeps them, unless the options replace them (then, as with
+ * `MetadataDirective: REPLACE`, those not given are not copied); and the encryption asked for.
  */
 function destinationParams(
   target: CopyTarget,
   head: HeadObjectCommandOutput,
   options: CopyFileOptions,
 ): CreateMultipartUploadCommandInput & { Bucket: string; Key: string } {
-  const base = { Bucket: target.bucket, Key: target.key };
-  if (options.metadata !== undefined || options.contentType !== undefined) {
-    return { ...base, ContentType: options.contentType, Metadata: options.metadata };
+  const base = {
+    Bucket: target.bucket,
+    Key: target.key,
+    ...encryptionParams(options.encryption),
+  };
+  if (replacesHeaders(options)) {
+    return {
+      ...base,
+      ContentType: options.contentType,
+      Metadata: options.metadata,
+      ...headerParams(options),
+    };
   }
   return {
     ...base,
@@ -147,6 +170,12 @@ async function copyInParts(
   const stop = new AbortController();
   const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   const copySource = copySourceOf(target.sourceBucket, target.sourceKey);
+  const spanTarget = {
+    bucket: upload.Bucket,
+    key: upload.Key,
+    uploadId: upload.UploadId,
+    copySource,
+  };
   const parts: CompletedPart[] = [];
   let loaded = 0;
   try {
@@ -154,15 +183,18 @@ async function copyInParts(
     await runPartPool(partCount, plan.concurrency, stop, async (index) => {
       const start = index * partSizeBytes;
       const end = Math.min(size, start + partSizeBytes) - 1;
-      const output = await client.send(
-        new UploadPartCopyCommand({
-          ...upload,
-          PartNumber: index + 1,
-          CopySource: copySource,
-          CopySourceRange: `bytes=${start}-${end}`,
-          CopySourceIfMatch: head.ETag,
-        }),
-        { abortSignal: partSignal },
+      const partTarget = { ...spanTarget, partNumber: index + 1, range: { start, end } };
+      const output = await inChildSpan(`${plan.operation} part`, partTarget, () =>
+        client.send(
+          new UploadPartCopyCommand({
+            ...upload,
+            PartNumber: index + 1,
+            CopySource: copySource,
+            CopySourceRange: `bytes=${start}-${end}`,
+            CopySourceIfMatch: head.ETag,
+          }),
+          { abortSignal: partSignal },
+        ),
       );
       parts[index] = { PartNumber: index + 1, ETag: output.CopyPartResult?.ETag };
       loaded += end - start + 1;

@@ -5,6 +5,7 @@ import { createBucketError, type BucketError, type BucketErrorContext } from '..
 import { bucketErrorCodeOf } from '../bucket.error-mapping';
 import { operationFailed } from '../bucket.messages';
 import type { TransferProgress } from '../bucket.types';
+import { inChildSpan, startChildSpan, type ChildSpanTarget } from '../observability/child-span';
 import { abortErrorOf } from './abort';
 import {
   assertDigest,
@@ -168,6 +169,30 @@ interface AttemptControls {
   guard: StallGuard;
 }
 
+/**
+ * The first GET of a download: the first part's range, or, for an empty object (on which a range
+ * is unsatisfiable, 416), the whole object.
+ */
+async function fetchFirst(
+  client: S3Client,
+  target: DownloadTarget,
+  partSizeBytes: number,
+  signal: AbortSignal,
+): Promise<GetObjectCommandOutput> {
+  const { bucket, key } = target;
+  try {
+    return await client.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${partSizeBytes - 1}` }),
+      { abortSignal: signal },
+    );
+  } catch (error) {
+    if (bucketErrorCodeOf(error, target) !== 'InvalidRange') throw error;
+    return await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      abortSignal: signal,
+    });
+  }
+}
+
 async function fetchParts(
   client: S3Client,
   target: DownloadTarget,
@@ -177,21 +202,20 @@ async function fetchParts(
 ): Promise<number> {
   const { bucket, key } = target;
   const { partSizeBytes, onProgress } = plan;
+  // Each range in a span of its own; the first one lasts until its body is written.
+  const rangeSpan = `${target.operation ?? 'downloadFile'} range`;
+  const firstTarget: ChildSpanTarget = { bucket, key, range: { start: 0, end: partSizeBytes - 1 } };
+  const firstSpan = startChildSpan(rangeSpan, firstTarget);
   let first: GetObjectCommandOutput;
   try {
-    first = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${partSizeBytes - 1}` }),
-      { abortSignal: signal },
-    );
+    first = await firstSpan.run(() => fetchFirst(client, target, partSizeBytes, signal));
   } catch (error) {
-    // A range on an empty object is unsatisfiable (416): fetch it whole.
-    if (bucketErrorCodeOf(error, target) !== 'InvalidRange') throw error;
-    first = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
-      abortSignal: signal,
-    });
+    firstSpan.end(error);
+    throw error;
   }
   const firstLength = first.ContentLength ?? 0;
   const size = parseContentRange(first.ContentRange)?.total ?? firstLength;
+  firstTarget.bytesReceived = firstLength;
   try {
     if (first.ContentRange !== undefined) {
       const end = Math.min(partSizeBytes, size) - 1;
@@ -199,6 +223,7 @@ async function fetchParts(
     }
   } catch (error) {
     (first.Body as Readable | undefined)?.destroy();
+    firstSpan.end(error);
     throw error;
   }
   const digest = objectDigestOf(first, size);
@@ -212,36 +237,47 @@ async function fetchParts(
     const bytes = await writeBodyAt(file, body, offset, written);
     if (bytes !== length) throw truncated(target, bytes, length);
   };
-  const fetchPart = async (offset: number) => {
+  const fetchPart = (offset: number) => {
     const end = Math.min(offset + partSizeBytes, size) - 1;
-    const part = await client.send(
-      new GetObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Range: `bytes=${offset}-${end}`,
-        IfMatch: first.ETag,
-      }),
-      { abortSignal: signal },
-    );
-    try {
-      assertRangeAnswer(part, { start: offset, end, total: size }, target);
-    } catch (error) {
-      (part.Body as Readable | undefined)?.destroy();
-      throw error;
-    }
-    await writePart(part.Body as Readable, offset, end - offset + 1);
+    const range = { start: offset, end };
+    const rangeTarget = { bucket, key, range, bytesReceived: end - offset + 1 };
+    return inChildSpan(rangeSpan, rangeTarget, async () => {
+      const part = await client.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Range: `bytes=${offset}-${end}`,
+          IfMatch: first.ETag,
+        }),
+        { abortSignal: signal },
+      );
+      try {
+        assertRangeAnswer(part, { start: offset, end, total: size }, target);
+      } catch (error) {
+        (part.Body as Readable | undefined)?.destroy();
+        throw error;
+      }
+      await writePart(part.Body as Readable, offset, end - offset + 1);
+    });
   };
   const others = Math.ceil(Math.max(0, size - firstLength) / partSizeBytes);
   const firstBody = first.Body as Readable;
   try {
-    await runPartPool(1 + others, plan.concurrency, stop, (index) =>
-      index === 0
-        ? writePart(digest ? digestedBody(firstBody, digest) : firstBody, 0, firstLength)
-        : fetchPart(firstLength + (index - 1) * partSizeBytes),
-    );
+    await runPartPool(1 + others, plan.concurrency, stop, async (index) => {
+      if (index > 0) return fetchPart(firstLength + (index - 1) * partSizeBytes);
+      const body = digest ? digestedBody(firstBody, digest) : firstBody;
+      try {
+        await firstSpan.run(() => writePart(body, 0, firstLength));
+        firstSpan.end();
+      } catch (error) {
+        firstSpan.end(error);
+        throw error;
+      }
+    });
   } finally {
     // Unread when a ranged GET failed before the first part was consumed: release its socket.
     (first.Body as Readable | undefined)?.destroy();
+    firstSpan.end(stop.signal.reason);
   }
   if (size === 0) onProgress?.({ loaded, total: size });
   if (loaded !== size) throw truncated(target, loaded, size);

@@ -5,6 +5,8 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { tagCompletedObject } from '../operations/object-tags';
+import { inChildSpan } from '../observability/child-span';
 import { unquote } from '../operations/objects';
 import { abortErrorOf, throwIfAborted } from './abort';
 import { contentMd5OfFileRange, sendFileRange } from './file-range';
@@ -56,11 +58,13 @@ export async function uploadFileInParts(
     { abortSignal: signal },
   );
   const upload = { Bucket: params.Bucket, Key: params.Key, UploadId: created.UploadId ?? '' };
+  const partTarget = { bucket: upload.Bucket, key: upload.Key, uploadId: upload.UploadId };
   const stop = new AbortController();
   const partSignal = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   const parts: CompletedPart[] = [];
   let bodyError: Error | undefined;
   let loaded = 0;
+  let etag: string | undefined;
   const fail = (error: Error) => {
     bodyError ??= error;
     stop.abort(error);
@@ -86,11 +90,10 @@ export async function uploadFileInParts(
             { abortSignal: partSignal },
           ),
         );
-      const output = await withRetries(
-        sendPart,
-        plan.retry,
-        partSignal,
-        () => bodyError !== undefined,
+      const output = await inChildSpan(
+        `${plan.operation} part`,
+        { ...partTarget, partNumber: index + 1, bytesSent: length },
+        () => withRetries(sendPart, plan.retry, partSignal, () => bodyError !== undefined),
       );
       parts[index] = { PartNumber: index + 1, ETag: output.ETag };
       loaded += length;
@@ -100,9 +103,7 @@ export async function uploadFileInParts(
       new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: parts } }),
       { abortSignal: signal },
     );
-    // Ceph RGW 16 answers CompleteMultipartUpload with an empty ETag; HeadObject has the right one.
-    const etag = unquote(output.ETag);
-    return etag === undefined || etag === '' ? await headEtag(client, params) : etag;
+    etag = unquote(output.ETag);
   } catch (error) {
     await abortLeftover(client, params, upload.UploadId, plan.onOrphan);
     if (signal?.aborted) throw abortErrorOf(signal);
@@ -110,4 +111,8 @@ export async function uploadFileInParts(
   } finally {
     guard.stop();
   }
+  // The upload is complete: a failure from here on has no multipart upload to abort.
+  if (params.Tagging !== undefined) await tagCompletedObject(client, params, params.Tagging);
+  // Ceph RGW 16 answers CompleteMultipartUpload with an empty ETag; HeadObject has the right one.
+  return etag === undefined || etag === '' ? await headEtag(client, params) : etag;
 }

@@ -18,6 +18,11 @@ export class TransferTracker {
     settled: Promise<void>;
   }>();
 
+  /** The number of transfers in flight, for the OpenTelemetry gauge. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
   /**
    * Runs a transfer. Its signal fires when the caller's does, or when shutdown gives up waiting.
    * Once shutdown has begun, new transfers are refused with `Aborted`.

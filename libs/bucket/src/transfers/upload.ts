@@ -3,6 +3,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
 import type { ObjectBody, TransferProgress } from '../bucket.types';
 import { abortMultipartUpload, type MultipartUploadRef } from '../operations/multipart-cleanup';
+import type { AttributeParams } from '../operations/object-attributes';
+import { tagCompletedObject } from '../operations/object-tags';
 import { unquote } from '../operations/objects';
 import { abortErrorOf, throwIfAborted } from './abort';
 import { contentMd5Of } from './content-md5';
@@ -12,7 +14,7 @@ import { isCorruption, withRetries, type RetryPolicy } from './retry';
 import type { ThroughputLimit } from './stall-guard';
 
 /** The object's attributes, as S3 names them. @internal */
-export interface UploadParams {
+export interface UploadParams extends AttributeParams {
   Bucket: string;
   Key: string;
   ContentType: string;
@@ -128,11 +130,9 @@ export async function uploadBody(
     if (signal) source.destroy(abortErrorOf(signal));
   };
   signal?.addEventListener('abort', abort, { once: true });
+  let etag: string | undefined;
   try {
-    const output = await upload.done();
-    // Ceph RGW 16 answers CompleteMultipartUpload with an empty ETag; HeadObject has the right one.
-    const etag = unquote(output.ETag);
-    return etag === undefined || etag === '' ? await headEtag(client, params) : etag;
+    etag = unquote((await upload.done()).ETag);
   } catch (error) {
     await abortLeftover(client, params, upload.uploadId, plan.onOrphan);
     // lib-storage rethrows the stream's error; report the abort as an abort.
@@ -141,6 +141,10 @@ export async function uploadBody(
   } finally {
     signal?.removeEventListener('abort', abort);
   }
+  // The upload is complete: a failure from here on has no multipart upload to abort.
+  if (params.Tagging !== undefined) await tagCompletedObject(client, params, params.Tagging);
+  // Ceph RGW 16 answers CompleteMultipartUpload with an empty ETag; HeadObject has the right one.
+  return etag === undefined || etag === '' ? await headEtag(client, params) : etag;
 }
 
 /**

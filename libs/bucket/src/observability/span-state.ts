@@ -1,0 +1,114 @@
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+import type { BucketError } from '../bucket.errors';
+import { LIBRARY_VERSION, SPAN_ATTRIBUTES, TELEMETRY_SCOPE } from './names';
+import type { OpenTelemetryApi } from './otel';
+
+/**
+ * What nest-bucket knows of one of its spans (an operation, a part, a range) while it runs,
+ * kept in the OpenTelemetry context beside the span, so that the SDK middleware and the child
+ * spans find it.
+ * @internal
+ */
+export interface SpanState {
+  /** The span; none when the operation's span records nothing (no tracer provider). */
+  readonly span?: Span;
+  /** The operation's state, for a part or a range. */
+  readonly parent?: SpanState;
+  /** The operation's metric attributes: `nest_bucket.operation` and `nest_bucket.instance`. */
+  readonly metricAttributes: Attributes;
+  /** HTTP requests sent in this span and its children, retries included. */
+  attempts: number;
+  /** Requests sent again after a failure, in this span and its children. */
+  retries: number;
+  /** SDK commands sent in this span itself (a part's tries). */
+  requests: number;
+  /** Whether the multipart upload's id was put on the span. */
+  uploadIdSet?: boolean;
+  /** The bytes that the operation sent, when the result does not tell (`putObject`). */
+  bytesSent?: number;
+}
+
+/** Context keys are per API instance: one per loaded copy. */
+const keys = new WeakMap<OpenTelemetryApi, symbol>();
+
+/**
+ * The context key under which the current span's {@link SpanState} is kept.
+ * @internal
+ */
+export function stateKey(api: OpenTelemetryApi): symbol {
+  let key = keys.get(api);
+  if (key === undefined) {
+    key = api.createContextKey('nest-bucket span state');
+    keys.set(api, key);
+  }
+  return key;
+}
+
+/**
+ * The {@link SpanState} of the active context, when a nest-bucket span is active (which needs a
+ * registered context manager, as every OpenTelemetry SDK set-up has).
+ * @internal
+ */
+export function activeState(api: OpenTelemetryApi): SpanState | undefined {
+  return api.context.active().getValue(stateKey(api)) as SpanState | undefined;
+}
+
+/** Tracers are per API instance too. */
+const tracers = new WeakMap<OpenTelemetryApi, Tracer>();
+
+/**
+ * nest-bucket's tracer: a proxy that follows the global tracer provider, even one registered
+ * after this call.
+ * @internal
+ */
+export function tracerOf(api: OpenTelemetryApi): Tracer {
+  let tracer = tracers.get(api);
+  if (tracer === undefined) {
+    tracer = api.trace.getTracer(TELEMETRY_SCOPE, LIBRARY_VERSION);
+    tracers.set(api, tracer);
+  }
+  return tracer;
+}
+
+/**
+ * Counts the HTTP attempts of one SDK command in a span and its ancestors.
+ * @internal
+ */
+export function countAttempts(state: SpanState, attempts: number): void {
+  state.requests += 1;
+  for (let s: SpanState | undefined = state; s !== undefined; s = s.parent) {
+    s.attempts += attempts;
+    s.retries += attempts - 1;
+  }
+}
+
+/** Adds retries (sent by the library itself) to a span and its ancestors. @internal */
+export function countRetries(state: SpanState, retries: number): void {
+  for (let s: SpanState | undefined = state; s !== undefined; s = s.parent) s.retries += retries;
+}
+
+/**
+ * Ends a span: its attempts, then, on failure, status `ERROR`, the `BucketError` code and an
+ * `exception` event made from the `BucketError` (its message is the library's own, with no URL
+ * and no credential).
+ * @internal
+ */
+export function endSpan(
+  api: OpenTelemetryApi,
+  state: SpanState,
+  failure: BucketError | undefined,
+  attributes?: Attributes,
+): void {
+  const span = state.span;
+  if (span === undefined) return;
+  span.setAttribute(SPAN_ATTRIBUTES.attempts, state.attempts);
+  span.setAttribute(SPAN_ATTRIBUTES.retries, state.retries);
+  if (attributes) span.setAttributes(attributes);
+  if (failure) {
+    span.setAttribute(SPAN_ATTRIBUTES.errorType, failure.code);
+    span.setAttribute(SPAN_ATTRIBUTES.errorCode, failure.code);
+    span.recordException(failure);
+    span.setStatus({ code: api.SpanStatusCode.ERROR, message: failure.message });
+  }
+  span.end();
+}
