@@ -83,4 +83,11 @@ export {
   type StoredMulterFile,
   type UploadStorage,
 } from './uploads/bucket-storage';
+export { BrowserUploadsModule } from './browser-uploads/browser-uploads.module';
+export type {
+  AnnouncedFile,
+  BrowserUploadAction,
+  BrowserUploadStorage,
+  BrowserUploadsOptions,
+} from './browser-uploads/browser-uploads.options';
 export type { PresignedPost, PresignedPostOptions } from './presigned-post.types';
