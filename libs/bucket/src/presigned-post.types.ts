@@ -1,3 +1,5 @@
+import type { UploadAttributes } from './bucket.types';
+
 /**
  * Options of `createPresignedPost`: what the POST policy lets a browser upload. Every field is
  * checked by the server (Ceph RGW, AWS and MinIO enforce POST policies); give exactly one of
@@ -19,6 +21,12 @@ export interface PresignedPostOptions {
   contentTypePrefix?: string;
   /** User metadata stored with the object; the uploader cannot change it. */
   metadata?: Record<string, string>;
+  /**
+   * Headers (`Cache-Control`, `Content-Disposition`, `Content-Encoding`), tags and encryption to
+   * store, as form fields the policy fixes (the uploader cannot change them). `contentLanguage` is
+   * refused: POST Object has no field for it.
+   */
+  attributes?: UploadAttributes;
   /** Seconds until the policy expires, from 1 to 604,800 (7 days). Default: 900. */
   expiresIn?: number;
 }

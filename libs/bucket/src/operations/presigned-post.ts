@@ -8,7 +8,9 @@ import {
   invalidArgument,
   keyProblem,
 } from '../bucket.validation';
+import type { UploadAttributes } from '../bucket.types';
 import type { PresignedPost, PresignedPostOptions } from '../presigned-post.types';
+import { assertUploadAttributes, attributeParams } from './object-attributes';
 
 type PolicyCondition =
   | ['starts-with', string, string]
@@ -59,6 +61,39 @@ export function assertPresignedPostOptions(
     );
   }
   assertOptionalInteger(options.expiresIn, 'expiresIn', 1, 604_800, context);
+  if (options.attributes !== undefined) {
+    assertUploadAttributes(options.attributes, context);
+    if (options.attributes.contentLanguage !== undefined) {
+      throw fail('attributes.contentLanguage: a POST form cannot set Content-Language');
+    }
+  }
+}
+
+/**
+ * The form fields of an upload's attributes, named as POST Object takes them; tags go as the
+ * XML document of the `tagging` field. @internal
+ */
+export function attributeFields(attributes: UploadAttributes | undefined): Record<string, string> {
+  if (attributes === undefined) return {};
+  const params = attributeParams(attributes);
+  const fields: Record<string, string> = {};
+  if (params.CacheControl !== undefined) fields['Cache-Control'] = params.CacheControl;
+  if (params.ContentDisposition !== undefined)
+    fields['Content-Disposition'] = params.ContentDisposition;
+  if (params.ContentEncoding !== undefined) fields['Content-Encoding'] = params.ContentEncoding;
+  if (params.ServerSideEncryption !== undefined)
+    fields['x-amz-server-side-encryption'] = params.ServerSideEncryption;
+  if (params.SSEKMSKeyId !== undefined)
+    fields['x-amz-server-side-encryption-aws-kms-key-id'] = params.SSEKMSKeyId;
+  const tags = Object.entries(attributes.tags ?? {});
+  if (tags.length > 0) {
+    const escape = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const tagSet = tags
+      .map(([key, value]) => `<Tag><Key>${escape(key)}</Key><Value>${escape(value)}</Value></Tag>`)
+      .join('');
+    fields.tagging = `<Tagging><TagSet>${tagSet}</TagSet></Tagging>`;
+  }
+  return fields;
 }
 
 /**
@@ -82,6 +117,7 @@ export async function presignPost(
   for (const [name, value] of Object.entries(options.metadata ?? {})) {
     fields[`x-amz-meta-${name.toLowerCase()}`] = value;
   }
+  Object.assign(fields, attributeFields(options.attributes));
   if (options.contentLengthRange !== undefined) {
     const { min = 0, max } = options.contentLengthRange;
     conditions.push(['content-length-range', min, max]);

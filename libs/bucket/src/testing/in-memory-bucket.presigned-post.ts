@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PresignedPost, PresignedPostOptions } from '../presigned-post.types';
+import { attributeFields } from '../operations/presigned-post';
 import { FAKE_ALGORITHM } from './in-memory-bucket.presigned';
 
 /**
@@ -19,6 +20,8 @@ export interface AcceptedPost {
   data: Buffer;
   contentType: string | undefined;
   metadata: Record<string, string>;
+  /** Every form field, by lowercase name, for the attributes S3 reads from them. */
+  fields: Record<string, string>;
 }
 
 /** A refused upload, as S3 answers it. */
@@ -42,6 +45,7 @@ export class InMemoryPostSigner {
     if (options.contentType !== undefined) fields['Content-Type'] = options.contentType;
     for (const [name, value] of Object.entries(options.metadata ?? {}))
       fields[`x-amz-meta-${name.toLowerCase()}`] = value;
+    Object.assign(fields, attributeFields(options.attributes));
     const conditions: PolicyCondition[] = [
       { bucket },
       ...Object.entries(fields).map(([name, value]) => ({ [name]: value })),
@@ -144,7 +148,10 @@ export class InMemoryPostSigner {
     for (const [field, fieldValue] of form.entries())
       if (field.toLowerCase().startsWith('x-amz-meta-') && typeof fieldValue === 'string')
         metadata[field.toLowerCase().slice('x-amz-meta-'.length)] = fieldValue;
-    return { ok: true, key, data, contentType: text('Content-Type'), metadata };
+    const fields: Record<string, string> = {};
+    for (const [field, fieldValue] of form.entries())
+      if (typeof fieldValue === 'string') fields[field.toLowerCase()] = fieldValue;
+    return { ok: true, key, data, contentType: text('Content-Type'), metadata, fields };
   }
 
   private signature(policy: string): string {

@@ -154,6 +154,24 @@ function attributesFromHeaders(headers: Headers): UploadAttributes {
   };
 }
 
+/** The attributes a POST form sets with its fields (tags as the XML of `tagging`). */
+function attributesFromPostFields(fields: Record<string, string>): UploadAttributes {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(fields)) {
+    if (name !== 'tagging' && name !== 'file') headers.set(name, value);
+  }
+  const attributes = attributesFromHeaders(headers);
+  const tagging = fields.tagging as string | undefined;
+  if (tagging === undefined) return attributes;
+  const unescape = (text: string) =>
+    text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+  const tags: Record<string, string> = {};
+  for (const match of tagging.matchAll(/<Tag><Key>(.*?)<\/Key><Value>(.*?)<\/Value><\/Tag>/g)) {
+    tags[unescape(match[1])] = unescape(match[2]);
+  }
+  return { ...attributes, tags };
+}
+
 /** What an upload or a copy stores besides the bytes, the content type and the metadata. */
 function storedAttributesOf(
   options: UploadAttributes,
@@ -1031,6 +1049,7 @@ export class InMemoryBucketService
         },
         post.contentType ?? S3_DEFAULT_CONTENT_TYPE,
         post.metadata,
+        storedAttributesOf(attributesFromPostFields(post.fields)),
       );
       return new Response(null, { status: 204 });
     }
