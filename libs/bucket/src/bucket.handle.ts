@@ -1,6 +1,7 @@
 import type { BucketService } from './bucket.service';
 import type {
   BucketFileInfo,
+  CustomerKeyOption,
   CopyFileOptions,
   DeleteFilesResult,
   DownloadFileOptions,
@@ -69,13 +70,13 @@ export class BucketHandle {
   }
 
   /** See {@link BucketService.getBucketFile}. */
-  getFile(key: string): Promise<BucketFileInfo> {
-    return this.service.getBucketFile(this.name, key);
+  getFile(key: string, options?: CustomerKeyOption): Promise<BucketFileInfo> {
+    return this.service.getBucketFile(this.name, key, options);
   }
 
   /** See {@link BucketService.fileExists}. */
-  fileExists(key: string): Promise<boolean> {
-    return this.service.fileExists(this.name, key);
+  fileExists(key: string, options?: CustomerKeyOption): Promise<boolean> {
+    return this.service.fileExists(this.name, key, options);
   }
 
   /** See {@link BucketService.listFiles}. */

@@ -22,6 +22,7 @@ import type {
   CompletedUploadPart,
   CopyFileOptions,
   CreateMultipartUploadOptions,
+  CustomerKeyOption,
   DeleteBucketOptions,
   DeleteFilesResult,
   DownloadFileOptions,
@@ -57,6 +58,8 @@ import { abortMultipartUpload } from './operations/multipart-cleanup';
 import { assertPresignedPostOptions, presignPost } from './operations/presigned-post';
 import { copySourceOf, getObjectStream, headObject, type CopyTarget } from './operations/objects';
 import {
+  assertNoCustomerKey,
+  assertReadKey,
   assertUploadAttributes,
   attributeParams,
   changesObject,
@@ -342,24 +345,29 @@ export class BucketService
     return this.logged(context, async () => {
       this.assertTarget(context, bucket, key);
       const range = options.range === undefined ? undefined : toRangeHeader(options.range, context);
+      assertReadKey(options, context);
       return this.connection.run(
         context,
-        () => getObjectStream(this.client, bucket, key, range, options.signal),
+        () => getObjectStream(this.client, bucket, key, range, options.signal, options.customerKey),
         { signal: options.signal },
       );
     });
   }
 
   /**
-   * Whether an object exists, from a `HeadObject`.
+   * Whether an object exists, from a `HeadObject` (give `customerKey` for an object stored with
+   * SSE-C: servers refuse a HEAD of one without it).
    * @throws BucketError `NoSuchBucket` when the bucket itself is missing
    */
-  fileExists(bucket: string, key: string): Promise<boolean> {
+  fileExists(bucket: string, key: string, options: CustomerKeyOption = {}): Promise<boolean> {
     const context = { operation: 'fileExists', bucket, key };
     return this.logged(context, async () => {
       this.assertTarget(context, bucket, key);
+      assertReadKey(options, context);
       try {
-        await this.connection.run(context, () => headObject(this.client, bucket, key));
+        await this.connection.run(context, () =>
+          headObject(this.client, bucket, key, options.customerKey),
+        );
         return true;
       } catch (error) {
         if (toBucketError(error, context).code === 'NoSuchKey') return false;
@@ -385,12 +393,14 @@ export class BucketService
     return this.logged(context, async () => {
       this.assertTarget(context, bucket, key);
       assertTransferOptions(options, context);
+      assertReadKey(options, context);
       await checkDestinationFile(destinationPath, context);
       const plan = {
         partSizeBytes: options.partSizeBytes ?? this.options.partSizeBytes,
         concurrency: options.concurrency ?? this.options.downloadConcurrency,
         onProgress: options.onProgress,
         throughput: this.throughputLimit(),
+        customerKey: options.customerKey,
       };
       // The temporary file is made before any request, so that a destination that cannot be
       // written (which access() does not reveal to root) fails without touching the network.
@@ -592,7 +602,12 @@ export class BucketService
           context,
           async () => {
             if (same && !changesObject(options)) {
-              const info = await headObject(this.client, sourceBucket, sourceKey);
+              const info = await headObject(
+                this.client,
+                sourceBucket,
+                sourceKey,
+                options.sourceCustomerKey,
+              );
               return { bucket: sourceBucket, key: sourceKey, etag: info.etag };
             }
             const plan = this.copyPlan(context, options, signal);
@@ -627,6 +642,7 @@ export class BucketService
     return this.logged(context, async () => {
       this.assertTarget(context, bucket, key);
       assertUploadAttributes(options, context);
+      assertNoCustomerKey(options, context);
       const uploadId = await this.connection.run(context, () =>
         createUpload(this.client, bucket, key, options),
       );
@@ -774,11 +790,18 @@ export class BucketService
    * `HeadObject` (the body is never fetched).
    * @throws BucketError `NoSuchBucket`, `NoSuchKey`
    */
-  getBucketFile(bucket: string, key: string): Promise<BucketFileInfo> {
+  getBucketFile(
+    bucket: string,
+    key: string,
+    options: CustomerKeyOption = {},
+  ): Promise<BucketFileInfo> {
     const context = { operation: 'getBucketFile', bucket, key };
     return this.logged(context, async () => {
       this.assertTarget(context, bucket, key);
-      return this.connection.run(context, () => headObject(this.client, bucket, key));
+      assertReadKey(options, context);
+      return this.connection.run(context, () =>
+        headObject(this.client, bucket, key, options.customerKey),
+      );
     });
   }
 
@@ -850,6 +873,7 @@ export class BucketService
     this.assertTarget(context, target.bucket, target.key);
     assertCopyOptions(options, context);
     assertUploadAttributes(options, context);
+    assertReadKey(options, context);
   }
 
   /** Puts a copy's destination and source on its span (`aws.s3.bucket`, `aws.s3.copy_source`). */

@@ -24,15 +24,28 @@ export interface BucketFileInfo {
   contentEncoding?: string;
   /** The `Content-Language` stored with the object, if any. */
   contentLanguage?: string;
-  /** How the server encrypts the object at rest, when it says: `SSE-S3` or `SSE-KMS` (with the key id). */
-  encryption?: ServerSideEncryption;
+  /** How the server encrypts the object at rest, when it says: `SSE-S3`, `SSE-KMS` (with the key id) or `SSE-C`. */
+  encryption?: StoredEncryption;
 }
 
 /**
- * Server-side encryption of an object at rest: `SSE-S3` (keys the server manages) or `SSE-KMS`
- * (a key of the server's key management service, by id; without one, the server's default key).
+ * Server-side encryption of an object at rest: `SSE-S3` (keys the server manages), `SSE-KMS` (a
+ * key of the server's key management service, by id; without one, the server's default key), or
+ * `SSE-C` (a 256-bit key that the caller keeps: the server stores only its MD5, and every read,
+ * HEAD and copy of the object must give it again, as `customerKey`).
  */
-export type ServerSideEncryption = { type: 'SSE-S3' } | { type: 'SSE-KMS'; keyId?: string };
+export type ServerSideEncryption =
+  { type: 'SSE-S3' } | { type: 'SSE-KMS'; keyId?: string } | { type: 'SSE-C'; key: Uint8Array };
+
+/** How the server says an object is encrypted: as `ServerSideEncryption`, without an SSE-C key. */
+export type StoredEncryption =
+  { type: 'SSE-S3' } | { type: 'SSE-KMS'; keyId?: string } | { type: 'SSE-C' };
+
+/** The key of an object stored with SSE-C, for the operations that read it. */
+export interface CustomerKeyOption {
+  /** The 32-byte SSE-C key the object was stored with. Never logged nor recorded. */
+  customerKey?: Uint8Array;
+}
 
 /** HTTP headers stored with an object, and sent back with it on every read. */
 export interface ObjectHeaders {
@@ -103,7 +116,7 @@ export interface UploadFileResult {
 }
 
 /** Options of `downloadFile`. */
-export interface DownloadFileOptions extends TransferOptions {
+export interface DownloadFileOptions extends TransferOptions, CustomerKeyOption {
   /** Aborts the download; nothing is left at the destination. */
   signal?: AbortSignal;
 }
@@ -146,7 +159,7 @@ export interface PutObjectResult {
 }
 
 /** Options of `getObject`. */
-export interface GetObjectOptions {
+export interface GetObjectOptions extends CustomerKeyOption {
   /** Only these bytes: `{ start, end }` (inclusive) or an HTTP Range value such as `bytes=0-99`. */
   range?: ByteRange | string;
   /** Aborts the request and the body stream. */
@@ -240,6 +253,8 @@ export interface CopyFileOptions extends TransferOptions, ObjectHeaders {
   tags?: Record<string, string>;
   /** Encrypt the copy at rest this way. Default: the destination bucket's default. */
   encryption?: ServerSideEncryption;
+  /** The SSE-C key of the source, when it was stored with one. */
+  sourceCustomerKey?: Uint8Array;
   /** Aborts the copy; a copy in parts is then aborted on the server too. */
   signal?: AbortSignal;
   /** For this call: objects larger than this are copied in parts. Default: the module's `multipartCopyThresholdBytes`. */

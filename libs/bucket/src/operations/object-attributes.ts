@@ -17,6 +17,9 @@ export interface AttributeParams {
   Tagging?: string;
   ServerSideEncryption?: 'AES256' | 'aws:kms';
   SSEKMSKeyId?: string;
+  SSECustomerAlgorithm?: 'AES256';
+  /** The SSE-C key, base64 (the SDK adds its MD5). */
+  SSECustomerKey?: string;
 }
 
 /** What a HeadObject or GetObject answer says of the stored headers and encryption. @internal */
@@ -27,6 +30,7 @@ export interface StoredAttributes {
   ContentLanguage?: string;
   ServerSideEncryption?: string;
   SSEKMSKeyId?: string;
+  SSECustomerAlgorithm?: string;
 }
 
 const HEADER_NAMES = [
@@ -97,19 +101,66 @@ function assertTags(tags: unknown, context: BucketErrorContext): void {
 
 function assertEncryption(encryption: unknown, context: BucketErrorContext): void {
   if (encryption === undefined) return;
-  const { type, keyId } = (encryption ?? {}) as { type?: unknown; keyId?: unknown };
-  if (type !== 'SSE-S3' && type !== 'SSE-KMS') {
+  const { type, keyId, key } = (encryption ?? {}) as {
+    type?: unknown;
+    keyId?: unknown;
+    key?: unknown;
+  };
+  if (type !== 'SSE-S3' && type !== 'SSE-KMS' && type !== 'SSE-C') {
     throw invalidArgument(
       context,
-      `encryption = ${describeValue(encryption)}: must be { type: 'SSE-S3' } or { type: 'SSE-KMS', keyId? }`,
+      `encryption.type = ${describeValue(type)}: must be 'SSE-S3', 'SSE-KMS' or 'SSE-C'`,
     );
   }
+  if (type === 'SSE-C') assertCustomerKey(key, 'encryption.key', context);
   if (type === 'SSE-KMS' && keyId !== undefined && (typeof keyId !== 'string' || keyId === '')) {
     throw invalidArgument(
       context,
       `encryption.keyId = ${describeValue(keyId)}: must be a non-empty string`,
     );
   }
+}
+
+/** The length of an SSE-C key: AES-256. */
+const CUSTOMER_KEY_BYTES = 32;
+
+/**
+ * Checks an SSE-C key before any request: 32 bytes. The message gives its length, never its bytes.
+ * @internal
+ */
+export function assertCustomerKey(
+  key: unknown,
+  name: string,
+  context: BucketErrorContext,
+): asserts key is Uint8Array {
+  if (!(key instanceof Uint8Array) || key.length !== CUSTOMER_KEY_BYTES) {
+    const given =
+      key instanceof Uint8Array ? `${key.length} bytes` : `a value of type ${typeof key}`;
+    throw invalidArgument(
+      context,
+      `${name}: ${given}: must be a Uint8Array of ${CUSTOMER_KEY_BYTES} bytes (an AES-256 key)`,
+    );
+  }
+}
+
+/** The S3 fields that give an SSE-C key for a read or a write of the object itself. @internal */
+export function customerKeyParams(
+  key: Uint8Array | undefined,
+): Pick<AttributeParams, 'SSECustomerAlgorithm' | 'SSECustomerKey'> {
+  if (key === undefined) return {};
+  return { SSECustomerAlgorithm: 'AES256', SSECustomerKey: Buffer.from(key).toString('base64') };
+}
+
+/** The S3 fields that give the SSE-C key of a copy's source. @internal */
+export function copySourceKeyParams(key: Uint8Array | undefined): {
+  CopySourceSSECustomerAlgorithm?: 'AES256';
+  CopySourceSSECustomerKey?: string;
+} {
+  if (key === undefined) return {};
+  return {
+    CopySourceSSECustomerAlgorithm: 'AES256',
+    CopySourceSSECustomerKey: Buffer.from(key).toString('base64'),
+  };
 }
 
 /** Tags as the `x-amz-tagging` header carries them: a URL query string. @internal */
@@ -124,9 +175,13 @@ export function taggingOf(tags: Record<string, string> | undefined): string | un
 /** The S3 fields of an encryption. @internal */
 export function encryptionParams(
   encryption: ServerSideEncryption | undefined,
-): Pick<AttributeParams, 'ServerSideEncryption' | 'SSEKMSKeyId'> {
+): Pick<
+  AttributeParams,
+  'ServerSideEncryption' | 'SSEKMSKeyId' | 'SSECustomerAlgorithm' | 'SSECustomerKey'
+> {
   if (encryption === undefined) return {};
   if (encryption.type === 'SSE-S3') return { ServerSideEncryption: 'AES256' };
+  if (encryption.type === 'SSE-C') return customerKeyParams(encryption.key);
   return { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: encryption.keyId };
 }
 
@@ -176,6 +231,7 @@ export function storedAttributes(
   if (answer.ServerSideEncryption?.startsWith('aws:kms')) {
     info.encryption = { type: 'SSE-KMS', keyId: answer.SSEKMSKeyId };
   }
+  if (answer.SSECustomerAlgorithm) info.encryption = { type: 'SSE-C' };
   return info;
 }
 
@@ -185,4 +241,33 @@ export function storedAttributes(
  */
 export function changesObject(options: CopyFileOptions): boolean {
   return replacesHeaders(options) || options.tags !== undefined || options.encryption !== undefined;
+}
+
+/**
+ * Refuses SSE-C where the uploader is a browser (presigned PUTs and POSTs): it would have to send
+ * the key itself, which then is no longer the app's secret. @internal
+ */
+export function assertNoCustomerKey(
+  attributes: UploadAttributes,
+  context: BucketErrorContext,
+): void {
+  if (attributes.encryption?.type === 'SSE-C') {
+    throw invalidArgument(
+      context,
+      "encryption.type = 'SSE-C': a presigned upload would hand the key to the uploader; use SSE-KMS or SSE-S3",
+    );
+  }
+}
+
+/** Checks the SSE-C keys of a read or a copy, when given: 32 bytes each. @internal */
+export function assertReadKey(
+  options: { customerKey?: unknown; sourceCustomerKey?: unknown },
+  context: BucketErrorContext,
+): void {
+  if (options.customerKey !== undefined) {
+    assertCustomerKey(options.customerKey, 'customerKey', context);
+  }
+  if (options.sourceCustomerKey !== undefined) {
+    assertCustomerKey(options.sourceCustomerKey, 'sourceCustomerKey', context);
+  }
 }

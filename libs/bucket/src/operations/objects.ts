@@ -16,6 +16,8 @@ import type {
 import { integrityError, parseContentRange, verifiedBody } from '../transfers/body-check';
 import { objectDigestOf, withoutPartSize } from '../transfers/object-digest';
 import {
+  copySourceKeyParams,
+  customerKeyParams,
   encryptionParams,
   headerParams,
   replacesHeaders,
@@ -36,8 +38,9 @@ export async function headObject(
   client: S3Client,
   bucket: string,
   key: string,
+  customerKey?: Uint8Array,
 ): Promise<BucketFileInfo> {
-  const head = await headObjectOutput(client, bucket, key);
+  const head = await headObjectOutput(client, bucket, key, undefined, customerKey);
   return {
     key,
     size: head.ContentLength ?? 0,
@@ -59,11 +62,13 @@ export async function headObjectOutput(
   bucket: string,
   key: string,
   signal?: AbortSignal,
+  customerKey?: Uint8Array,
 ): Promise<HeadObjectCommandOutput> {
   try {
-    return await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }), {
-      abortSignal: signal,
-    });
+    return await client.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: key, ...customerKeyParams(customerKey) }),
+      { abortSignal: signal },
+    );
   } catch (error) {
     if (
       bucketErrorCodeOf(error, { key }) === 'NoSuchKey' &&
@@ -90,9 +95,15 @@ export async function getObjectStream(
   key: string,
   range: string | undefined,
   signal: AbortSignal | undefined,
+  customerKey?: Uint8Array,
 ): Promise<GetObjectResult> {
   const output = await client.send(
-    new GetObjectCommand({ Bucket: bucket, Key: key, Range: range }),
+    new GetObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Range: range,
+      ...customerKeyParams(customerKey),
+    }),
     {
       abortSignal: signal,
     },
@@ -165,6 +176,7 @@ export async function copyObject(
         ? {}
         : { TaggingDirective: 'REPLACE', Tagging: taggingOf(options.tags) ?? '' }),
       ...encryptionParams(options.encryption),
+      ...copySourceKeyParams(options.sourceCustomerKey),
     }),
     { abortSignal: options.signal },
   );

@@ -10,7 +10,7 @@ import {
 } from '../bucket.validation';
 import type { UploadAttributes } from '../bucket.types';
 import type { PresignedPost, PresignedPostOptions } from '../presigned-post.types';
-import { assertUploadAttributes, attributeParams } from './object-attributes';
+import { assertNoCustomerKey, assertUploadAttributes, attributeParams } from './object-attributes';
 
 type PolicyCondition =
   | ['starts-with', string, string]
@@ -63,6 +63,7 @@ export function assertPresignedPostOptions(
   assertOptionalInteger(options.expiresIn, 'expiresIn', 1, 604_800, context);
   if (options.attributes !== undefined) {
     assertUploadAttributes(options.attributes, context);
+    assertNoCustomerKey(options.attributes, context);
     if (options.attributes.contentLanguage !== undefined) {
       throw fail('attributes.contentLanguage: a POST form cannot set Content-Language');
     }

@@ -4,6 +4,7 @@ import type { BucketErrorContext } from '../bucket.errors';
 import type { PresignedUrlOptions } from '../bucket.types';
 import { assertOptionalInteger, describeValue, invalidArgument } from '../bucket.validation';
 import {
+  assertNoCustomerKey,
   assertUploadAttributes,
   attributeParams,
   HEADER_VALUE,
@@ -17,7 +18,10 @@ const MAX_PUT_BYTES = 5 * 1024 * 1024 * 1024;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The request header of each S3 field that an upload's attributes set. */
-const HEADER_OF_PARAM: Record<keyof AttributeParams, string> = {
+const HEADER_OF_PARAM: Record<
+  Exclude<keyof AttributeParams, 'SSECustomerAlgorithm' | 'SSECustomerKey'>,
+  string
+> = {
   CacheControl: 'cache-control',
   ContentDisposition: 'content-disposition',
   ContentEncoding: 'content-encoding',
@@ -60,7 +64,10 @@ export function assertPresignedUrlOptions(
     throw fail(`contentType = ${describeValue(contentType)}: must be printable ASCII`);
   }
   assertOptionalInteger(options.contentLength, 'contentLength', 0, MAX_PUT_BYTES, context);
-  if (options.attributes !== undefined) assertUploadAttributes(options.attributes, context);
+  if (options.attributes !== undefined) {
+    assertUploadAttributes(options.attributes, context);
+    assertNoCustomerKey(options.attributes, context);
+  }
   for (const [name, value] of Object.entries(metadata ?? {})) {
     if (!TOKEN.test(name)) {
       throw fail(
@@ -88,7 +95,7 @@ export function presignedPutHeaders(options: PresignedUrlOptions): Record<string
   }
   const params = attributeParams(options.attributes ?? {});
   for (const [field, header] of Object.entries(HEADER_OF_PARAM)) {
-    const value = params[field as keyof AttributeParams];
+    const value = params[field as keyof typeof HEADER_OF_PARAM];
     if (value !== undefined) headers[header] = value;
   }
   return headers;

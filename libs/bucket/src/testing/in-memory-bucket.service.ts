@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   Logger,
   type BeforeApplicationShutdown,
@@ -26,6 +27,7 @@ import type {
   CompletedUploadPart,
   CopyFileOptions,
   CreateMultipartUploadOptions,
+  CustomerKeyOption,
   DeleteBucketOptions,
   DeleteFilesResult,
   DownloadFileOptions,
@@ -71,6 +73,8 @@ import { FailureQueue, type CallTarget, type FailNextOptions } from './in-memory
 import { InMemoryPresigner, s3ErrorXml } from './in-memory-bucket.presigned';
 import { InMemoryPostSigner } from './in-memory-bucket.presigned-post';
 import {
+  assertNoCustomerKey,
+  assertReadKey,
   assertUploadAttributes,
   changesObject,
   replacesHeaders,
@@ -175,7 +179,7 @@ function attributesFromPostFields(fields: Record<string, string>): UploadAttribu
 /** What an upload or a copy stores besides the bytes, the content type and the metadata. */
 function storedAttributesOf(
   options: UploadAttributes,
-): Pick<StoredObject, 'headers' | 'tags' | 'encryption'> {
+): Pick<StoredObject, 'headers' | 'tags' | 'encryption' | 'customerKeyMd5'> {
   const headers: ObjectHeaders = {};
   for (const name of [
     'cacheControl',
@@ -185,11 +189,49 @@ function storedAttributesOf(
   ] as const) {
     if (options[name] !== undefined) headers[name] = options[name];
   }
+  const { encryption } = options;
   return {
     headers,
     tags: { ...options.tags },
-    ...(options.encryption ? { encryption: { ...options.encryption } } : {}),
+    ...(encryption?.type === 'SSE-C'
+      ? { encryption: { type: 'SSE-C' }, customerKeyMd5: keyMd5(encryption.key) }
+      : encryption
+        ? { encryption: { ...encryption } }
+        : {}),
   };
+}
+
+/** The MD5 of an SSE-C key, which is all S3 keeps of it. */
+function keyMd5(key: Uint8Array): string {
+  return createHash('md5').update(key).digest('hex');
+}
+
+/**
+ * Refuses a read of an SSE-C object without its key (400) or with another one (403), as AWS
+ * does; a key given for an object stored without one is refused too (400).
+ */
+function requireCustomerKey(object: StoredObject, key: Uint8Array | undefined): void {
+  if (object.customerKeyMd5 === undefined) {
+    if (key !== undefined)
+      throw s3Error(
+        'InvalidArgument',
+        400,
+        'The encryption parameters are not applicable to this object.',
+      );
+    return;
+  }
+  if (key === undefined)
+    throw s3Error(
+      'InvalidRequest',
+      400,
+      'The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object.',
+    );
+  if (keyMd5(key) !== object.customerKeyMd5)
+    throw s3Error(
+      'AccessDenied',
+      403,
+      'The SSE-C key does not match the one the object was stored with.',
+    );
 }
 
 /** Options of {@link InMemoryBucketService.seedObject}. */
@@ -561,6 +603,7 @@ export class InMemoryBucketService
     return this.run(context, () => {
       if (options.signal?.aborted) throw sdkAbortError();
       const object = this.requireObject(bucket, key);
+      requireCustomerKey(object, options.customerKey);
       const size = object.data.length;
       let data = object.data;
       let contentRange: string | undefined;
@@ -590,9 +633,9 @@ export class InMemoryBucketService
    * Whether an object exists.
    * @throws BucketError `NoSuchBucket` when the bucket itself is missing
    */
-  async fileExists(bucket: string, key: string): Promise<boolean> {
+  async fileExists(bucket: string, key: string, options: CustomerKeyOption = {}): Promise<boolean> {
     try {
-      await this.headObject('fileExists', bucket, key);
+      await this.headObject('fileExists', bucket, key, options);
       return true;
     } catch (error) {
       if (error instanceof BucketError && error.code === 'NoSuchKey') return false;
@@ -626,6 +669,7 @@ export class InMemoryBucketService
           try {
             throwIfAborted(signal);
             const object = this.requireObject(bucket, key);
+            requireCustomerKey(object, options.customerKey);
             await file.truncate(0);
             return await writeInto(file, object.data, signal, options.onProgress);
           } catch (error) {
@@ -856,6 +900,7 @@ export class InMemoryBucketService
     assertValidObjectAddress(bucket, key, operation);
     const context = { operation, bucket, key };
     assertUploadAttributes(options, context);
+    assertNoCustomerKey(options, context);
     return this.run(context, () => {
       this.requireBucket(bucket);
       return { bucket, key, uploadId: this.multipart.create(bucket, key, { ...options }) };
@@ -974,8 +1019,12 @@ export class InMemoryBucketService
    * An object's key, size, last-modified date, ETag, Content-Type and user metadata.
    * @throws BucketError `NoSuchBucket`, `NoSuchKey`
    */
-  async getBucketFile(bucket: string, key: string): Promise<BucketFileInfo> {
-    return this.headObject('getBucketFile', bucket, key);
+  async getBucketFile(
+    bucket: string,
+    key: string,
+    options: CustomerKeyOption = {},
+  ): Promise<BucketFileInfo> {
+    return this.headObject('getBucketFile', bucket, key, options);
   }
 
   /**
@@ -1089,6 +1138,8 @@ export class InMemoryBucketService
     }
     const object = this.store.getObject(bucket, key);
     if (!object) return error(404, 'NoSuchKey');
+    // A presigned GET carries no SSE-C key.
+    if (object.customerKeyMd5 !== undefined) return error(400, 'InvalidRequest');
     const size = object.data.length;
     const headers: Record<string, string> = {
       'accept-ranges': 'bytes',
@@ -1393,6 +1444,7 @@ export class InMemoryBucketService
   ): PutObjectResult {
     throwIfAborted(options.signal);
     const source = this.requireObject(sourceBucket, sourceKey);
+    requireCustomerKey(source, options.sourceCustomerKey);
     const size = source.data.length;
     const threshold =
       options.multipartThresholdBytes ??
@@ -1465,22 +1517,25 @@ export class InMemoryBucketService
     operation: 'getBucketFile' | 'fileExists',
     bucket: string,
     key: string,
+    options: CustomerKeyOption,
   ): Promise<BucketFileInfo> {
     assertValidObjectAddress(bucket, key, operation);
-    return this.run({ operation, bucket, key }, () => this.head(bucket, key));
+    assertReadKey(options, { operation, bucket, key });
+    return this.run({ operation, bucket, key }, () => this.head(bucket, key, options.customerKey));
   }
 
   /**
    * A `HeadObject` answer. It has no body, so a 404 does not say what is missing: the real
    * service then asks about the bucket, and reports a missing one in its own words.
    */
-  private head(bucket: string, key: string): BucketFileInfo {
+  private head(bucket: string, key: string, customerKey?: Uint8Array): BucketFileInfo {
     if (!this.store.hasBucket(bucket))
       throw Object.assign(new Error('The specified bucket does not exist'), {
         name: 'NoSuchBucket',
       });
     const object = this.store.getObject(bucket, key);
     if (!object) throw s3Error('NotFound', 404);
+    requireCustomerKey(object, customerKey);
     return {
       key,
       size: object.data.length,

@@ -1,4 +1,4 @@
-import type { ObjectHeaders, ServerSideEncryption } from '../bucket.types';
+import type { ObjectHeaders, StoredEncryption } from '../bucket.types';
 
 /** One object as the in-memory store holds it. Its bytes are never shared with callers. */
 export interface StoredObject {
@@ -16,8 +16,10 @@ export interface StoredObject {
   readonly headers?: Readonly<ObjectHeaders>;
   /** The object's tags. */
   readonly tags?: Readonly<Record<string, string>>;
-  /** The encryption at rest asked for. */
-  readonly encryption?: ServerSideEncryption;
+  /** The encryption at rest asked for, as the server reports it. */
+  readonly encryption?: StoredEncryption;
+  /** For SSE-C: the MD5 of the key (the server keeps only that), hex. */
+  readonly customerKeyMd5?: string;
   /**
    * When the object was written, to the millisecond. Listings give it as it is (as Ceph RGW
    * does); `HeadObject` and `GetObject` answers cut it to the second, as every S3 server does.

@@ -20,7 +20,12 @@ import {
 } from '../operations/objects';
 import { inChildSpan } from '../observability/child-span';
 import { abortErrorOf, throwIfAborted } from './abort';
-import { encryptionParams, headerParams, replacesHeaders } from '../operations/object-attributes';
+import {
+  copySourceKeyParams,
+  encryptionParams,
+  headerParams,
+  replacesHeaders,
+} from '../operations/object-attributes';
 import { tagCompletedObject, tagSetOf, tagsOf } from '../operations/object-tags';
 import { withPartSize } from './object-digest';
 import { planParts } from './part-plan';
@@ -58,7 +63,13 @@ export async function copyAnySize(
 ): Promise<PutObjectResult> {
   const { signal } = plan;
   throwIfAborted(signal);
-  const head = await headObjectOutput(client, target.sourceBucket, target.sourceKey, signal);
+  const head = await headObjectOutput(
+    client,
+    target.sourceBucket,
+    target.sourceKey,
+    signal,
+    options.sourceCustomerKey,
+  );
   const size = head.ContentLength ?? 0;
   if (size <= plan.multipartThresholdBytes) {
     const result = await copyObject(client, target, { ...options, signal });
@@ -128,8 +139,15 @@ async function assertSourceUnchanged(
   head: HeadObjectCommandOutput,
   context: BucketErrorContext,
   signal: AbortSignal | undefined,
+  sourceCustomerKey: Uint8Array | undefined,
 ): Promise<void> {
-  const now = await headObjectOutput(client, target.sourceBucket, target.sourceKey, signal);
+  const now = await headObjectOutput(
+    client,
+    target.sourceBucket,
+    target.sourceKey,
+    signal,
+    sourceCustomerKey,
+  );
   if (now.ETag === head.ETag) return;
   const detail = `the source's ETag changed from ${String(head.ETag)} to ${String(now.ETag)} during the copy`;
   throw createBucketError(
@@ -192,6 +210,10 @@ async function copyInParts(
             CopySource: copySource,
             CopySourceRange: `bytes=${start}-${end}`,
             CopySourceIfMatch: head.ETag,
+            ...copySourceKeyParams(options.sourceCustomerKey),
+            // An SSE-C destination gives its key with every part.
+            SSECustomerAlgorithm: params.SSECustomerAlgorithm,
+            SSECustomerKey: params.SSECustomerKey,
           }),
           { abortSignal: partSignal },
         ),
@@ -200,7 +222,7 @@ async function copyInParts(
       loaded += end - start + 1;
       options.onProgress?.({ loaded, total: size });
     });
-    await assertSourceUnchanged(client, target, head, context, signal);
+    await assertSourceUnchanged(client, target, head, context, signal, options.sourceCustomerKey);
     const output = await client.send(
       new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts: parts } }),
       { abortSignal: signal },

@@ -14,6 +14,7 @@ import {
   digestFileRange,
   parseContentRange,
 } from './body-check';
+import { customerKeyParams } from '../operations/object-attributes';
 import { objectDigestOf } from './object-digest';
 import { runPartPool } from './part-pool';
 import { watchThroughput, type StallGuard, type ThroughputLimit } from './stall-guard';
@@ -26,6 +27,8 @@ export interface DownloadPlan {
   onProgress?: (progress: TransferProgress) => void;
   /** The slowest the download may go before it fails with `Timeout`. */
   throughput?: ThroughputLimit;
+  /** The object's SSE-C key, given with every GET (kept out of error contexts). */
+  customerKey?: Uint8Array;
 }
 
 /** Where and what to fetch. @internal */
@@ -178,16 +181,22 @@ async function fetchFirst(
   target: DownloadTarget,
   partSizeBytes: number,
   signal: AbortSignal,
+  keyParams: ReturnType<typeof customerKeyParams>,
 ): Promise<GetObjectCommandOutput> {
   const { bucket, key } = target;
   try {
     return await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${partSizeBytes - 1}` }),
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Range: `bytes=0-${partSizeBytes - 1}`,
+        ...keyParams,
+      }),
       { abortSignal: signal },
     );
   } catch (error) {
     if (bucketErrorCodeOf(error, target) !== 'InvalidRange') throw error;
-    return await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), {
+    return await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...keyParams }), {
       abortSignal: signal,
     });
   }
@@ -208,7 +217,9 @@ async function fetchParts(
   const firstSpan = startChildSpan(rangeSpan, firstTarget);
   let first: GetObjectCommandOutput;
   try {
-    first = await firstSpan.run(() => fetchFirst(client, target, partSizeBytes, signal));
+    first = await firstSpan.run(() =>
+      fetchFirst(client, target, partSizeBytes, signal, customerKeyParams(plan.customerKey)),
+    );
   } catch (error) {
     firstSpan.end(error);
     throw error;
@@ -248,6 +259,7 @@ async function fetchParts(
           Key: key,
           Range: `bytes=${offset}-${end}`,
           IfMatch: first.ETag,
+          ...customerKeyParams(plan.customerKey),
         }),
         { abortSignal: signal },
       );

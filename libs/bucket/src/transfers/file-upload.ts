@@ -86,6 +86,9 @@ export async function uploadFileInParts(
               Body: body,
               ContentLength: length,
               ContentMD5: contentMd5,
+              // An SSE-C upload gives its key with every part.
+              SSECustomerAlgorithm: params.SSECustomerAlgorithm,
+              SSECustomerKey: params.SSECustomerKey,
             }),
             { abortSignal: partSignal },
           ),

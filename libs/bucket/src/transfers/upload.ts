@@ -171,8 +171,15 @@ export async function abortLeftover(
 /** The object's ETag from a HeadObject. @internal */
 export async function headEtag(
   client: S3Client,
-  params: Pick<UploadParams, 'Bucket' | 'Key'>,
+  params: { Bucket: string; Key: string; SSECustomerAlgorithm?: string; SSECustomerKey?: string },
 ): Promise<string | undefined> {
-  const head = await client.send(new HeadObjectCommand({ Bucket: params.Bucket, Key: params.Key }));
+  const head = await client.send(
+    new HeadObjectCommand({
+      Bucket: params.Bucket,
+      Key: params.Key,
+      SSECustomerAlgorithm: params.SSECustomerAlgorithm,
+      SSECustomerKey: params.SSECustomerKey,
+    }),
+  );
   return unquote(head.ETag);
 }
