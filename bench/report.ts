@@ -1,12 +1,8 @@
+import { issue14Section } from './report-issue14';
 import type { BenchResults } from './results';
+import { ratioText, transferTable } from './report-transfers';
 import { medianRange, renderTable } from './table';
-import { libraryRatio } from './targets';
-import { VARIANT } from './transfers/variants';
 import { formatBytes } from './units';
-
-function ratioText(r: { median: number; min: number; max: number } | undefined): string {
-  return r ? `${r.median.toFixed(2)}x [${r.min.toFixed(2)}-${r.max.toFixed(2)}]` : '-';
-}
 
 function smallOpsSection(results: BenchResults): string {
   const rows = results.smallOps.flatMap((mode) =>
@@ -16,7 +12,9 @@ function smallOpsSection(results: BenchResults): string {
       medianRange(r.service),
       medianRange(r.raw),
       ratioText(r.ratio),
-      `${r.serviceCpuUs.median.toFixed(0)} / ${r.rawCpuUs.median.toFixed(0)}`,
+      r.boto3 ? medianRange(r.boto3) : '-',
+      ratioText(r.boto3Ratio),
+      `${r.serviceCpuUs.median.toFixed(0)} / ${r.rawCpuUs.median.toFixed(0)} / ${r.boto3CpuUs?.median.toFixed(0) ?? '-'}`,
     ]),
   );
   const latencyRows = results.smallOps.flatMap((mode) =>
@@ -33,8 +31,11 @@ function smallOpsSection(results: BenchResults): string {
   );
   const size = formatBytes(results.config.smallOps.objectBytes);
   return [
-    `Small operations on ${size} objects, ops/s: median [min-max] of ${results.config.smallOps.repetitions} repetitions; ratio = BucketService / raw SDK, paired per repetition; client CPU in µs per operation (BucketService / raw SDK)`,
-    renderTable(['mode', 'op', 'BucketService', 'raw SDK', 'ratio', 'CPU µs/op'], rows),
+    `Small operations on ${size} objects, ops/s: median [min-max] of ${results.config.smallOps.repetitions} repetitions; ratio = BucketService / raw SDK, "vs boto3" = BucketService / boto3, paired per repetition (boto3: one Python process per repetition, a thread pool for operations in flight); client CPU in µs per operation (BucketService / raw SDK / boto3)`,
+    renderTable(
+      ['mode', 'op', 'BucketService', 'raw SDK', 'ratio', 'boto3', 'vs boto3', 'CPU µs/op'],
+      rows,
+    ),
     '',
     'putObject latency, ms (every timed put)',
     renderTable(['mode', 'variant', 'p50', 'p99', 'puts'], latencyRows),
@@ -42,29 +43,10 @@ function smallOpsSection(results: BenchResults): string {
 }
 
 function transfersSection(results: BenchResults): string {
-  const rows: string[][] = [];
-  for (const size of results.largeTransfers) {
-    for (const direction of ['upload', 'download'] as const) {
-      for (const [name, r] of Object.entries(size[direction])) {
-        const ratio =
-          name === VARIANT.library ? '' : ratioText(libraryRatio(size, direction, name));
-        rows.push([
-          formatBytes(size.bytes),
-          direction,
-          name,
-          medianRange(r.mibPerSec),
-          ratio,
-          r.cpuSecondsPerGiB.median.toFixed(2),
-          `${r.rssGrowthMiB.median.toFixed(0)} / ${r.rssGrowthMiB.max.toFixed(0)}`,
-        ]);
-      }
-    }
-  }
   return [
-    `Large transfers, MiB/s: median [min-max]; "nest-bucket vs" = nest-bucket / that variant, paired per repetition; client CPU s/GiB (median); RSS growth in MiB (median / worst) of the process moving the bytes (each Node variant's run in ${results.config.nodeVariantsIn}; boto3 in a fresh Python process each)`,
-    renderTable(
-      ['size', 'direction', 'variant', 'MiB/s', 'nest-bucket vs', 'CPU s/GiB', 'RSS growth'],
-      rows,
+    transferTable(
+      results.largeTransfers,
+      `Large transfers on loopback, MiB/s: median [min-max]; "nest-bucket vs" = nest-bucket / that variant, paired per repetition; client CPU s/GiB (median); RSS growth in MiB (median / worst) of the process moving the bytes (each Node variant's run in ${results.config.nodeVariantsIn}; boto3 in a fresh Python process each; curl: its whole peak RSS, CPU and RSS sampled from /proc every 10 ms, time less its ${results.curl.startupMs.toFixed(0)} ms start-up)`,
     ),
     '',
     'nest-bucket RSS growth in a fresh process (peak during the transfer - RSS before, after a warm-up), MiB',
@@ -72,8 +54,8 @@ function transfersSection(results: BenchResults): string {
       ['size', 'uploadFile', 'downloadFile'],
       results.largeTransfers.map((s) => [
         formatBytes(s.bytes),
-        s.probe.upload.growthMiB.toFixed(0),
-        s.probe.download.growthMiB.toFixed(0),
+        s.probe?.upload.growthMiB.toFixed(0) ?? '-',
+        s.probe?.download.growthMiB.toFixed(0) ?? '-',
       ]),
     ),
   ].join('\n');
@@ -129,6 +111,7 @@ export function renderReport(results: BenchResults): string {
     `machine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.platform}, Linux ${m.kernel}, node ${m.node}, load average ${m.loadAverageAtStart.toFixed(2)} at start, ${(m.loadAverageAtEnd ?? Number.NaN).toFixed(2)} at end`,
     `server: ${results.server.description} at ${results.server.endpoint} (same machine)`,
     `boto3: ${results.boto3.note}${results.boto3.versions ? ` ${JSON.stringify(results.boto3.versions)}` : ''}`,
+    `curl ${results.curl.version} (Debian), minio ${results.minio.version} (npm)`,
     '',
     smallOpsSection(results),
     '',
@@ -139,5 +122,7 @@ export function renderReport(results: BenchResults): string {
     copySection(results),
     '',
     targetsSection(results),
+    '',
+    issue14Section(results),
   ].join('\n');
 }

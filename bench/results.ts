@@ -1,9 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { LinkConfig } from './config';
+import type { Issue14Report } from './issue14';
 import type { MachineInfo } from './machine';
 import type { CopyConfig, CopyResult } from './scenarios/copy';
 import type { ListingResult, ListingConfig } from './scenarios/listing';
 import type { LargeTransfersConfig, SizeResult } from './scenarios/large-transfers';
+import type { RoundTripConfig, RoundTripResult } from './scenarios/round-trip';
 import type { SmallOpsConfig, SmallOpsModeResult } from './scenarios/small-ops';
 import type { TargetCheck } from './targets';
 import type { RawHttpPlan } from './transfers/raw-http';
@@ -22,15 +25,27 @@ export interface BenchResults {
     listing: ListingConfig;
     copy: CopyConfig;
     rawHttp: RawHttpPlan;
+    link: LinkConfig;
+    roundTrip: RoundTripConfig;
     /** Where each timed run of a Node transfer variant ran (`BENCH_IN_PROCESS`). */
     nodeVariantsIn: 'the bench process' | 'a fresh process each';
   };
   boto3: { available: boolean; note: string; versions?: Record<string, string> };
+  /** Debian's curl: its version, and the start-up time subtracted from each curl run. */
+  curl: { version: string; startupMs: number };
+  /** The `minio` npm client's version. */
+  minio: { version: string };
   smallOps: SmallOpsModeResult[];
   largeTransfers: SizeResult[];
+  /** The same transfers through the capped link. */
+  cappedLink: { description: string; transfers: SizeResult[] };
+  /** Peak RSS of a round trip, nest-bucket against boto3. */
+  roundTrip: RoundTripResult;
   listing: ListingResult;
   copy: CopyResult;
   targets: TargetCheck[];
+  /** The ratios and targets of issue 14. */
+  issue14: Issue14Report;
 }
 
 /** Rounds every number to 4 significant digits, to keep the file readable. */

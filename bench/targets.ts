@@ -106,11 +106,12 @@ export function checkTargets(
       ),
     );
   }
-  const smallest = large.at(0);
-  const biggest = large.at(-1);
+  const probed = large.filter((s) => s.probe);
+  const smallest = probed.at(0);
+  const biggest = probed.at(-1);
   for (const direction of ['upload', 'download'] as const) {
     const name = direction === 'upload' ? 'uploadFile' : 'downloadFile';
-    if (!smallest || !biggest) break;
+    if (!smallest?.probe || !biggest?.probe) break;
     const big = biggest.probe[direction].growthMiB;
     const little = smallest.probe[direction].growthMiB;
     checks.push({

@@ -26,10 +26,12 @@ export interface TransferSize {
 /** The shape of the large-transfer scenario. */
 export interface LargeTransfersConfig {
   sizes: TransferSize[];
-  /** Size of the untimed warm-up transfer of every variant. */
+  /** Size of the untimed warm-up transfer of every variant; 0 for none. */
   warmupBytes: number;
   /** Sizes up to this also get the `fetch` and bytes-discarded raw-HTTP variants (they cost time). */
   extraReferencesUpToBytes: number;
+  /** Whether to probe the library's RSS growth in a fresh process at each size. */
+  probeMemory: boolean;
 }
 
 /** Figures of one variant at one size. */
@@ -44,8 +46,11 @@ export interface SizeResult {
   bytes: number;
   upload: Record<string, VariantResult>;
   download: Record<string, VariantResult>;
-  /** RSS growth of one more library transfer in a fresh process (see `runInFreshProcess`). */
-  probe: { upload: RssGrowth; download: RssGrowth };
+  /**
+   * RSS growth of one more library transfer in a fresh process (see `runInFreshProcess`), with
+   * `probeMemory`.
+   */
+  probe?: { upload: RssGrowth; download: RssGrowth };
 }
 
 /** Where the measurements of one direction go, and how to name them. */
@@ -121,7 +126,9 @@ export async function runLargeTransfers(
   const slug = (variant: TransferVariant) => variant.name.replace(/\W/g, '');
   const results: SizeResult[] = [];
   const sizes = [
-    { bytes: config.warmupBytes, repetitions: 1, warmup: true },
+    ...(config.warmupBytes > 0
+      ? [{ bytes: config.warmupBytes, repetitions: 1, warmup: true }]
+      : []),
     ...config.sizes.map((s) => ({ ...s, warmup: false })),
   ];
   for (const { bytes, repetitions, warmup } of sizes) {
@@ -152,13 +159,14 @@ export async function runLargeTransfers(
         rawHttp: context.rawHttp,
         folder,
       };
-      const probeUpload = warmup
-        ? undefined
-        : await runInFreshProcess({
-            ...probeBase,
-            direction: 'upload',
-            job: { bucket, key: probeKey, path: source, size: bytes },
-          }).finally(() => remove(probeKey));
+      const probeUpload =
+        warmup || !config.probeMemory
+          ? undefined
+          : await runInFreshProcess({
+              ...probeBase,
+              direction: 'upload',
+              job: { bucket, key: probeKey, path: source, size: bytes },
+            }).finally(() => remove(probeKey));
       const key = `large/${bytes}/source`;
       await sdkUpload(context.client, bucket, key, source);
       try {
@@ -173,6 +181,7 @@ export async function runLargeTransfers(
           },
           log,
         );
+        if (warmup) continue;
         if (probeUpload) {
           const path = join(folder, 'probe-download');
           const probeDownload = await runInFreshProcess({
@@ -189,6 +198,8 @@ export async function runLargeTransfers(
             download,
             probe: { upload: probeUpload.rss, download: probeDownload.rss },
           });
+        } else {
+          results.push({ bytes, upload, download });
         }
       } finally {
         await remove(key);

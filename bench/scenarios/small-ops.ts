@@ -10,6 +10,7 @@ import type { BucketService } from '../../libs/bucket/src';
 import { rotation } from '../alternate';
 import { runPool } from '../pool';
 import { latency, summarize, type Latency, type Summary } from '../stats';
+import type { Boto3SmallBatch, Boto3SmallOpsRound } from './small-ops-boto3';
 
 /** The four operations compared. */
 export const SMALL_OPS = ['put', 'get', 'head', 'delete'] as const;
@@ -52,6 +53,12 @@ export interface SmallOpResult {
   /** This process's CPU time per operation, in microseconds, of each variant. */
   serviceCpuUs: Summary;
   rawCpuUs: Summary;
+  /** boto3's operations per second, when boto3 ran (one Python process per repetition). */
+  boto3?: Summary;
+  /** BucketService / boto3, paired per repetition. */
+  boto3Ratio?: Summary;
+  /** boto3's CPU time per operation (its whole process), in microseconds. */
+  boto3CpuUs?: Summary;
 }
 
 /** Figures of one mode. */
@@ -141,13 +148,15 @@ interface Batch {
  * Small-operation overhead: BucketService (putObject, getObject with its body read,
  * getBucketFile, deleteFile) against the same raw SDK commands on an equally configured client,
  * on objects of `objectBytes`. For each mode, each repetition runs put, get, head, then delete
- * batches of both variants next to each other, in alternating order.
+ * batches of both variants next to each other, in alternating order; with `boto3`, a boto3 round
+ * (see `boto3SmallOps`) runs right after even repetitions and right before odd ones.
  *
  * @param service - the library's service
  * @param client - the raw client
  * @param bucket - an existing bucket
  * @param config - object size, modes and repetitions
  * @param log - progress output
+ * @param boto3 - boto3's round, when boto3 is available
  */
 export async function runSmallOps(
   service: BucketService,
@@ -155,6 +164,7 @@ export async function runSmallOps(
   bucket: string,
   config: SmallOpsConfig,
   log: (line: string) => void,
+  boto3?: Boto3SmallOpsRound,
 ): Promise<SmallOpsModeResult[]> {
   const body = Buffer.alloc(config.objectBytes, 'x');
   const variants = [serviceVariant(service, bucket, body), rawVariant(client, bucket, body)];
@@ -163,7 +173,12 @@ export async function runSmallOps(
     await runRound(variants, mode, 'warmup');
     const batches = new Map<string, Batch[]>();
     const putDurations = new Map<string, number[]>();
+    const boto3Batches: Record<SmallOp, Boto3SmallBatch>[] = [];
+    const boto3Round = async (rep: number) => {
+      if (boto3) boto3Batches.push(await boto3(mode, String(rep)));
+    };
     for (let rep = 0; rep < config.repetitions; rep++) {
+      if (rep % 2 === 1) await boto3Round(rep);
       await runRound(rotation(variants, rep), mode, String(rep), (variant, op, batch) => {
         const key = `${variant.name}/${op}`;
         batches.set(key, [...(batches.get(key) ?? []), batch]);
@@ -172,6 +187,7 @@ export async function runSmallOps(
           putDurations.set(variant.name, [...all, ...batch.durations]);
         }
       });
+      if (rep % 2 === 0) await boto3Round(rep);
       log(`small ops ${mode.name}: repetition ${rep + 1}/${config.repetitions}`);
     }
     const series = (name: string, op: SmallOp) => batches.get(`${name}/${op}`) ?? [];
@@ -186,6 +202,14 @@ export async function runSmallOps(
           serviceCpuUs: summarize(service.map((b) => b.cpuUsPerOp)),
           rawCpuUs: summarize(raw.map((b) => b.cpuUsPerOp)),
         };
+        const other = boto3Batches.map((b) => b[op]);
+        if (other.length > 0) {
+          result.boto3 = summarize(other.map((b) => b.opsPerSec));
+          result.boto3CpuUs = summarize(other.map((b) => b.cpuUsPerOp));
+          result.boto3Ratio = summarize(
+            service.map((b, i) => b.opsPerSec / (other[i]?.opsPerSec ?? Number.NaN)),
+          );
+        }
         return [op, result];
       }),
     ) as Record<SmallOp, SmallOpResult>;

@@ -1,6 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
-import { access } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { aptInstall, canInstallWithApt, exists } from '../apt';
 import { BOTO3_SCRIPT } from '../paths';
 import type { ServerConnection } from '../server';
 
@@ -40,29 +40,6 @@ async function check(python: string): Promise<Boto3Versions | undefined> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Runs a command with its output on our stderr; resolves with its exit code. */
-function runLogged(command: string, args: string[]): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-    child.on('error', () => {
-      resolve(1);
-    });
-    child.on('close', (code) => {
-      resolve(code ?? 1);
-    });
-  });
-}
-
 /**
  * Makes Debian's python3-boto3 available: uses it when installed, installs it with apt-get when
  * missing and this process runs as root, and otherwise falls back to a `python3` on the PATH that
@@ -71,13 +48,8 @@ function runLogged(command: string, args: string[]): Promise<number> {
 export async function prepareBoto3(): Promise<Boto3Setup> {
   if (await exists(DEBIAN_PYTHON)) {
     let versions = await check(DEBIAN_PYTHON);
-    if (!versions && process.getuid?.() === 0 && (await exists('/usr/bin/apt-get'))) {
-      console.error('bench: installing python3-boto3 with apt-get (once)...');
-      let code = await runLogged('apt-get', ['install', '-y', '-q', 'python3-boto3']);
-      if (code !== 0) {
-        await runLogged('apt-get', ['update', '-q']);
-        code = await runLogged('apt-get', ['install', '-y', '-q', 'python3-boto3']);
-      }
+    if (!versions && (await canInstallWithApt())) {
+      await aptInstall('python3-boto3');
       versions = await check(DEBIAN_PYTHON);
     }
     if (versions) {
@@ -92,6 +64,38 @@ export async function prepareBoto3(): Promise<Boto3Setup> {
     available: false,
     note: "boto3 skipped: Debian's python3-boto3 is not installed and could not be installed (needs root and apt-get)",
   };
+}
+
+/**
+ * Runs the Python helper with `args` against `server` (credentials in its environment, the
+ * library's checksum settings, no AWS config files) and parses the JSON line it prints.
+ *
+ * @param python - the interpreter
+ * @param server - where to connect
+ * @param args - the helper's operation and its arguments, after the endpoint is prepended
+ */
+export async function runBoto3Helper<T>(
+  python: string,
+  server: ServerConnection,
+  args: [operation: string, ...rest: string[]],
+): Promise<T> {
+  const [operation, ...rest] = args;
+  const { stdout } = await run(python, [BOTO3_SCRIPT, operation, server.endpoint, ...rest], {
+    timeout: 900_000,
+    maxBuffer: 16 * 1024 * 1024,
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: server.user,
+      AWS_SECRET_ACCESS_KEY: server.password,
+      AWS_DEFAULT_REGION: server.region,
+      // The library's setting too; newer botocore (1.36+) otherwise sends aws-chunked bodies.
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    },
+  });
+  return JSON.parse(stdout) as T;
 }
 
 /**
@@ -113,30 +117,12 @@ export async function boto3Transfer(
   key: string,
   path: string,
 ): Promise<Boto3Timing> {
-  const { stdout } = await run(
-    python,
-    [BOTO3_SCRIPT, operation, server.endpoint, bucket, key, path],
-    {
-      timeout: 600_000,
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: server.user,
-        AWS_SECRET_ACCESS_KEY: server.password,
-        AWS_DEFAULT_REGION: server.region,
-        // The library's setting too; newer botocore (1.36+) otherwise sends aws-chunked bodies.
-        AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
-        AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-    },
-  );
-  const result = JSON.parse(stdout) as {
+  const result = await runBoto3Helper<{
     seconds: number;
     rss_before_mib: number;
     rss_peak_mib: number;
     cpu_seconds: number;
-  };
+  }>(python, server, [operation, bucket, key, path]);
   return {
     ms: result.seconds * 1000,
     rssGrowthMiB: result.rss_peak_mib - result.rss_before_mib,

@@ -4,6 +4,7 @@ import { createBenchService, createRawClient } from '../clients';
 import { writeRandomFile } from '../files';
 import { MIB } from '../units';
 import type { FreshRunRequest } from './fresh-process';
+import { createMinioClient } from './minio';
 import { nodeWork, timeTransfer } from './node-work';
 import { sdkUpload } from './sdk';
 
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
       service,
       client,
       rawHttp: request.rawHttp,
+      minio: createMinioClient(request.server),
     });
     const warmup = {
       bucket: job.bucket,

@@ -1,8 +1,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Client as MinioClient } from 'minio';
 import type { BucketService } from '../../libs/bucket/src';
 import { measureRss, type RssGrowth } from '../memory';
 import { GIB } from '../units';
 import { rawHttpDownload, rawHttpUpload, type RawHttpPlan } from './raw-http';
+import { minioDownload, minioUpload } from './minio';
 import { sdkDownload, sdkUpload } from './sdk';
 
 /** One transfer to make: the object, the local file, and the size. */
@@ -21,6 +23,7 @@ export const NODE_VARIANT = {
   http: 'raw HTTP',
   httpFetch: 'raw HTTP (fetch)',
   httpDiscard: 'raw HTTP, discarded',
+  minio: 'minio',
 } as const;
 
 /** A Node variant's name. */
@@ -31,6 +34,8 @@ export interface NodeWorkContext {
   service: BucketService;
   client: S3Client;
   rawHttp: RawHttpPlan;
+  /** The `minio` npm client, for the same server. */
+  minio: MinioClient;
 }
 
 /**
@@ -43,7 +48,7 @@ export function nodeWork(
   direction: 'upload' | 'download',
   context: NodeWorkContext,
 ): (job: TransferJob) => Promise<number | undefined> {
-  const { service, client, rawHttp } = context;
+  const { service, client, rawHttp, minio } = context;
   const none = () => undefined;
   if (direction === 'upload') {
     switch (name) {
@@ -60,6 +65,8 @@ export function nodeWork(
             ...rawHttp,
             transport: 'fetch',
           }).then(none);
+      case NODE_VARIANT.minio:
+        return (job) => minioUpload(minio, job.bucket, job.key, job.path).then(none);
       default:
         throw new Error(`no upload variant named ${name}`);
     }
@@ -75,6 +82,8 @@ export function nodeWork(
       return (job) => rawHttpDownload(client, job, { ...rawHttp, transport: 'fetch' }).then(none);
     case NODE_VARIANT.httpDiscard:
       return (job) => rawHttpDownload(client, { ...job, path: undefined }, rawHttp);
+    case NODE_VARIANT.minio:
+      return (job) => minioDownload(minio, job.bucket, job.key, job.path).then(none);
   }
 }
 

@@ -1,10 +1,13 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Client as MinioClient } from 'minio';
 import { rm } from 'node:fs/promises';
 import type { BucketService } from '../../libs/bucket/src';
 import { fileSize } from '../files';
 import type { ServerConnection } from '../server';
 import { GIB } from '../units';
 import { boto3Transfer } from './boto3';
+import { curlGet, curlParallelGet, curlPut, type CurlTiming, type RangePlan } from './curl';
+import type { CurlSetup } from './curl-setup';
 import { runInFreshProcess } from './fresh-process';
 import {
   NODE_VARIANT,
@@ -41,6 +44,12 @@ export interface VariantContext {
   rawHttp: RawHttpPlan;
   /** The Python interpreter with boto3, when available. */
   python?: string;
+  /** The `minio` npm client (for the in-process runs; fresh processes make their own). */
+  minio: MinioClient;
+  /** Debian's curl, for the one-stream and parallel-range references. */
+  curl: CurlSetup;
+  /** The ranges of `downloadFile` (the library's part size and download concurrency). */
+  ranges: RangePlan;
   /** A folder for the fresh processes' warm-up files. */
   folder: string;
   /**
@@ -51,7 +60,15 @@ export interface VariantContext {
 }
 
 /** Variant names, as the report shows them. */
-export const VARIANT = { ...NODE_VARIANT, boto3: 'boto3' } as const;
+export const VARIANT = {
+  ...NODE_VARIANT,
+  boto3: 'boto3',
+  curl: 'curl, 1 stream',
+  curlParallel: 'curl --parallel',
+} as const;
+
+/** Seconds a presigned URL of a curl reference lives: longer than any timed run. */
+const URL_LIFETIME = 3600;
 
 /**
  * A Node variant: each timed run in a fresh process after a warm-up there (as boto3 runs), or,
@@ -108,15 +125,43 @@ function viaBoto3(
 }
 
 /**
+ * A curl reference: the URL signed by the library's `getPresignedUrl` (for the endpoint the
+ * context's service talks to: the server, or the capped link), then one curl run; checked with
+ * `verify`, which gets the bytes curl wrote when it wrote range files.
+ */
+function viaCurl(
+  context: VariantContext,
+  name: string,
+  method: 'GET' | 'PUT',
+  transfer: (url: string, job: TransferJob) => Promise<CurlTiming & { written?: number }>,
+  verify: (job: TransferJob, written: number | undefined) => Promise<number>,
+): TransferVariant {
+  return {
+    name,
+    measure: async (job) => {
+      const url = await context.service.getPresignedUrl(job.bucket, job.key, {
+        method,
+        expiresIn: URL_LIFETIME,
+      });
+      const timing = await transfer(url, job);
+      const moved = await verify(job, timing.written);
+      if (moved !== job.size) throw new Error(`${name}: moved ${moved} of ${job.size} bytes`);
+      return timing;
+    },
+  };
+}
+
+/**
  * The upload variants: `uploadFile` (library defaults), lib-storage's `Upload` with its defaults,
- * the presigned-URL multipart upload over `node:http` (and over `fetch` when `withFetch`), and
- * boto3's `upload_file` when available.
+ * the presigned-URL multipart upload over `node:http` (and over `fetch` when `withFetch`),
+ * minio's `fPutObject`, one curl PUT of the whole file to a presigned URL, and boto3's
+ * `upload_file` when available.
  *
  * @param context - clients and settings
  * @param withFetch - whether to add the `fetch` flavour of the raw-HTTP reference
  */
 export function uploadVariants(context: VariantContext, withFetch: boolean): TransferVariant[] {
-  const { service, server, python } = context;
+  const { service, server, python, curl } = context;
   const stored = async (job: TransferJob) =>
     (await service.getBucketFile(job.bucket, job.key)).size;
   const node = (name: NodeVariantName) => nodeVariant(context, name, 'upload', stored);
@@ -125,6 +170,14 @@ export function uploadVariants(context: VariantContext, withFetch: boolean): Tra
     node(VARIANT.sdk),
     node(VARIANT.http),
     ...(withFetch ? [node(VARIANT.httpFetch)] : []),
+    node(VARIANT.minio),
+    viaCurl(
+      context,
+      VARIANT.curl,
+      'PUT',
+      (url, job) => curlPut(curl, url, job.path, job.size),
+      stored,
+    ),
     ...(python ? [viaBoto3(python, server, 'upload', stored)] : []),
   ];
 }
@@ -132,7 +185,8 @@ export function uploadVariants(context: VariantContext, withFetch: boolean): Tra
 /**
  * The download variants: `downloadFile` (library defaults), one streamed `GetObject` piped to a
  * file, parallel ranged presigned GETs over `node:http` each piped into the file at its offset,
- * and boto3's `download_file` when available; with `withFetch`, also the same ranged GETs over
+ * minio's `fGetObject`, curl: one stream, and `--parallel` over the ranges of `downloadFile` (see
+ * `curlParallelGet`), and boto3's `download_file` when available; with `withFetch`, also the same ranged GETs over
  * `fetch`, and over `node:http` with the bytes discarded (the server's ceiling). Each downloaded
  * file is removed after its check.
  *
@@ -140,7 +194,7 @@ export function uploadVariants(context: VariantContext, withFetch: boolean): Tra
  * @param withFetch - whether to add the `fetch` and discarding flavours of the reference
  */
 export function downloadVariants(context: VariantContext, withFetch: boolean): TransferVariant[] {
-  const { server, python } = context;
+  const { server, python, curl, ranges } = context;
   const written = async (job: TransferJob) => {
     try {
       return await fileSize(job.path);
@@ -153,6 +207,21 @@ export function downloadVariants(context: VariantContext, withFetch: boolean): T
     node(VARIANT.library),
     node(VARIANT.sdk),
     node(VARIANT.http),
+    node(VARIANT.minio),
+    viaCurl(
+      context,
+      VARIANT.curl,
+      'GET',
+      (url, job) => curlGet(curl, url, job.path, job.size),
+      written,
+    ),
+    viaCurl(
+      context,
+      VARIANT.curlParallel,
+      'GET',
+      (url, job) => curlParallelGet(curl, url, job.path, job.size, ranges),
+      (_job, bytes) => Promise.resolve(bytes ?? 0),
+    ),
     ...(withFetch
       ? [
           node(VARIANT.httpFetch),

@@ -5,7 +5,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { BucketModule } from 'nest-bucket';
 import { BearerTokenGuard } from './auth/bearer-token.guard';
 import { BucketsController } from './buckets/buckets.controller';
-import { demoConfigProvider } from './demo.config';
+import { DemoConfigModule } from './demo-config.module';
+import { DirectUploadsModule } from './direct-uploads/direct-uploads.module';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
 import { FilesController } from './files/files.controller';
 import { ObjectUploader } from './files/object-uploader';
@@ -15,18 +16,20 @@ import { WebModule } from './web/web.module';
 /**
  * The demo: an object-storage HTTP API over `nest-bucket`. Every setting comes from the
  * environment (or a `.env` file): the storage's `BUCKET_*` keys and the demo's own `PORT`,
- * `HOST`, `DEMO_API_TOKEN` and `DEMO_MAX_UPLOAD_BYTES`.
+ * `HOST`, `DEMO_API_TOKEN`, `DEMO_MAX_UPLOAD_BYTES` and `DEMO_UPLOADS_BUCKET`. The page's large
+ * files go straight to storage through {@link DirectUploadsModule}.
  */
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true }),
-    BucketModule.forRootAsync(),
+    BucketModule.forRootAsync({ isGlobal: true }),
+    DemoConfigModule,
     TerminusModule.forRoot({ errorLogStyle: 'pretty' }),
+    DirectUploadsModule,
     WebModule,
   ],
   controllers: [HealthController, BucketsController, FilesController],
   providers: [
-    demoConfigProvider,
     ObjectUploader,
     { provide: APP_GUARD, useClass: BearerTokenGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

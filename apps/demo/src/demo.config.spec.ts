@@ -9,6 +9,7 @@ describe('loadDemoConfig', () => {
       port: DEMO_CONFIG_DEFAULTS.port,
       host: '127.0.0.1',
       maxUploadBytes: 1024 ** 3,
+      uploadsBucket: 'demo-uploads',
       apiTokenGenerated: true,
     });
     expect(first.apiToken).toMatch(/^[\w-]{32}$/);
@@ -23,6 +24,7 @@ describe('loadDemoConfig', () => {
           HOST: '0.0.0.0',
           DEMO_API_TOKEN: 's3cr3t-token',
           DEMO_MAX_UPLOAD_BYTES: '1048576',
+          DEMO_UPLOADS_BUCKET: 'page-uploads',
         }),
       ),
     ).toEqual({
@@ -31,17 +33,24 @@ describe('loadDemoConfig', () => {
       apiToken: 's3cr3t-token',
       apiTokenGenerated: false,
       maxUploadBytes: 1048576,
+      uploadsBucket: 'page-uploads',
     });
   });
 
   it('lists every problem at once, without the token', () => {
     const load = () =>
       loadDemoConfig(
-        from({ PORT: '70000', DEMO_MAX_UPLOAD_BYTES: '1e9', DEMO_API_TOKEN: 'has space' }),
+        from({
+          PORT: '70000',
+          DEMO_MAX_UPLOAD_BYTES: '1e9',
+          DEMO_API_TOKEN: 'has space',
+          DEMO_UPLOADS_BUCKET: 'Bad_Name',
+        }),
       );
     expect(load).toThrow(/PORT = "70000"/);
     expect(load).toThrow(/DEMO_MAX_UPLOAD_BYTES = "1e9"/);
     expect(load).toThrow(/DEMO_API_TOKEN = \(hidden\)/);
+    expect(load).toThrow(/DEMO_UPLOADS_BUCKET = "Bad_Name"/);
     expect(load).not.toThrow(/has space/);
   });
 });

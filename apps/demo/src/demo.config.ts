@@ -1,6 +1,7 @@
 import { Logger, type FactoryProvider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomBytes } from 'node:crypto';
+import { bucketNameProblem } from 'nest-bucket';
 
 /** The demo's own settings (the storage settings are the library's `BUCKET_*` keys). */
 export interface DemoConfig {
@@ -17,6 +18,11 @@ export interface DemoConfig {
   readonly apiTokenGenerated: boolean;
   /** The largest upload accepted, in bytes; larger ones get 413. Default: 1 GiB. Env: `DEMO_MAX_UPLOAD_BYTES`. */
   readonly maxUploadBytes: number;
+  /**
+   * The bucket that the page's direct uploads (browser → storage, with Uppy) go to; created, with
+   * a CORS rule for the page, on first use. Default: `demo-uploads`. Env: `DEMO_UPLOADS_BUCKET`.
+   */
+  readonly uploadsBucket: string;
 }
 
 /** The defaults of the demo's settings. */
@@ -24,6 +30,7 @@ export const DEMO_CONFIG_DEFAULTS = {
   port: 3000,
   host: '127.0.0.1',
   maxUploadBytes: 1024 ** 3,
+  uploadsBucket: 'demo-uploads',
 } as const;
 
 /** The injection token of the {@link DemoConfig}. */
@@ -69,6 +76,13 @@ export function loadDemoConfig(get: (key: string) => unknown): DemoConfig {
   if (token !== undefined && (token.trim() !== token || /\s/.test(token))) {
     problems.push('DEMO_API_TOKEN = (hidden): must not contain white space');
   }
+  const rawBucket = get('DEMO_UPLOADS_BUCKET');
+  const uploadsBucket =
+    typeof rawBucket === 'string' && rawBucket.trim() !== '' ? rawBucket.trim() : undefined;
+  const bucketProblem = uploadsBucket === undefined ? undefined : bucketNameProblem(uploadsBucket);
+  if (bucketProblem !== undefined) {
+    problems.push(`DEMO_UPLOADS_BUCKET = ${JSON.stringify(uploadsBucket)}: ${bucketProblem}`);
+  }
   if (problems.length > 0) {
     throw new Error(`Invalid demo configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
@@ -78,6 +92,7 @@ export function loadDemoConfig(get: (key: string) => unknown): DemoConfig {
     apiToken: token ?? randomBytes(24).toString('base64url'),
     apiTokenGenerated: token === undefined,
     maxUploadBytes: maxUploadBytes ?? DEMO_CONFIG_DEFAULTS.maxUploadBytes,
+    uploadsBucket: uploadsBucket ?? DEMO_CONFIG_DEFAULTS.uploadsBucket,
   };
 }
 

@@ -8,6 +8,7 @@ import {
 import type { Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { DEMO_CONFIG, type DemoConfig } from '../demo.config';
+import { markAuthenticated } from './authenticated-requests';
 
 /** Methods that change nothing, and so need no token. */
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -22,7 +23,8 @@ function sha256(text: string): Buffer {
  * Requires `Authorization: Bearer <DEMO_API_TOKEN>` on every request whose method may change
  * something (all but GET, HEAD and OPTIONS), so that a new mutating route is protected by default.
  * The token is compared in constant time: both sides are hashed to equal-length SHA-256 digests
- * first, so neither the content nor the length of the expected token leaks through timing.
+ * first, so neither the content nor the length of the expected token leaks through timing. A
+ * request with the right token is recorded (see `isAuthenticated`), whatever its method.
  */
 @Injectable()
 export class BearerTokenGuard implements CanActivate {
@@ -36,9 +38,12 @@ export class BearerTokenGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
     const request = http.getRequest<Request>();
-    if (SAFE_METHODS.has(request.method)) return true;
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
-    if (token !== undefined && timingSafeEqual(sha256(token), this.expectedDigest)) return true;
+    if (token !== undefined && timingSafeEqual(sha256(token), this.expectedDigest)) {
+      markAuthenticated(request);
+      return true;
+    }
+    if (SAFE_METHODS.has(request.method)) return true;
     http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="nest-bucket-demo"');
     throw new UnauthorizedException(
       token === undefined

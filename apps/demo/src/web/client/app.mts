@@ -4,6 +4,8 @@
  * text (`textContent`, `append` of strings, attributes): never as HTML.
  */
 
+import { startDirectUploads } from './direct-uploads.mts';
+
 // ---------------------------------------------------------------------------------------------
 // Elements and small helpers
 // ---------------------------------------------------------------------------------------------
@@ -755,6 +757,18 @@ document.addEventListener('visibilitychange', () => {
 });
 
 void pollHealth();
+startDirectUploads({
+  token: () => ui.token.value.trim(),
+  notice: showNotice,
+  error: showError,
+  formatSize,
+  stored: (bucket) => {
+    if (!buckets.includes(bucket)) void loadBuckets();
+    else if (selected === bucket) void loadFiles();
+  },
+}).catch((error: unknown) => {
+  reportFailure('Direct uploads are not available', error);
+});
 void loadBuckets().then(() => {
   const wanted = bucketFromHash();
   if (wanted !== undefined && buckets.includes(wanted)) selectBucket(wanted);
