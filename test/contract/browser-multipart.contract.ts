@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
-import type { BucketError, CompletedUploadPart } from 'nest-bucket';
+import type { CompletedUploadPart } from 'nest-bucket';
 import type { BucketServiceContract } from 'nest-bucket/testing';
+import { bucketErrorOf } from '../support/bucket-errors';
 
 /** What the browser multipart tests need from a contract run. */
 export interface BrowserMultipartContext {
@@ -14,15 +15,6 @@ export interface BrowserMultipartContext {
 const MIB = 1024 * 1024;
 
 const md5 = (data: Uint8Array) => createHash('md5').update(data).digest();
-
-async function bucketErrorOf(promise: Promise<unknown>): Promise<BucketError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as BucketError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /**
  * Multipart uploads whose parts a browser sends to presigned URLs (the protocol of Uppy's S3

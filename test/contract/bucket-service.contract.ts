@@ -21,6 +21,7 @@ import {
 } from 'nest-bucket';
 import { operationFailed } from 'nest-bucket/bucket.messages';
 import type { BucketServiceContract } from 'nest-bucket/testing';
+import { bucketErrorOf, errorCodeOf } from '../support/bucket-errors';
 import { md5, sha256File, temporaryFolder, writeRandomFile } from '../support/files';
 import { describeBrowserMultipartContract } from './browser-multipart.contract';
 import { describeObjectAttributesContract } from './object-attributes.contract';
@@ -93,17 +94,6 @@ async function collect(files: AsyncIterable<ListedFile>): Promise<ListedFile[]> 
   return all;
 }
 
-/** Resolves with the error, or fails the test if the promise does not reject with a BucketError. */
-export async function bucketErrorOf(promise: Promise<unknown>): Promise<BucketError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BucketError) return error;
-    throw error;
-  }
-  throw new Error('expected a BucketError, but the operation succeeded');
-}
-
 /**
  * Checks an error's code, class, context (operation, bucket, key; absent ones must be absent) and
  * message: BucketService's `operationFailed` text, whatever detail the server added.
@@ -126,17 +116,6 @@ function expectBucketError(
   expect(error.message.endsWith(` (${code})`)).toBe(true);
 }
 
-/** Resolves with the error's code, or fails the test if the promise does not reject with a BucketError. */
-export async function errorCodeOf(promise: Promise<unknown>): Promise<BucketErrorCode> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof BucketError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a BucketError, but the operation succeeded');
-}
-
 /** Empties and deletes a bucket through the service. */
 async function dropBucket(service: BucketServiceContract, bucket: string): Promise<void> {
   const keys = await service.getBucketFiles(bucket).catch(() => undefined);
@@ -149,6 +128,9 @@ async function dropBucket(service: BucketServiceContract, bucket: string): Promi
  * The behaviour of `BucketService`, written once. It runs against the real local S3 server and
  * against any other implementation of the contract: a difference fails one of the runs.
  */
+/** Kept for the tests that import them from here. */
+export { bucketErrorOf, errorCodeOf };
+
 export function describeBucketServiceContract(
   label: string,
   createSubject: () => Promise<ContractSubject>,

@@ -10,6 +10,7 @@ import {
   type UploadAttributes,
 } from 'nest-bucket';
 import type { BucketServiceContract } from 'nest-bucket/testing';
+import { bucketErrorOf } from '../support/bucket-errors';
 import { writeRandomFile } from '../support/files';
 
 /** What the attribute tests need from a contract run. */
@@ -37,15 +38,6 @@ const HEADERS = {
 } satisfies UploadAttributes;
 
 const TAGS = { project: 'apollo', stage: 'raw data', 'owner:team': 'ops@example.com' };
-
-async function bucketErrorOf(promise: Promise<unknown>): Promise<BucketError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as BucketError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /**
  * Headers, tags and encryption stored with objects (issue 15, item 6), written once for the real
