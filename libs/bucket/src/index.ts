@@ -90,6 +90,8 @@ export type {
   AnnouncedFile,
   BrowserUploadAction,
   BrowserUploadStorage,
+  BrowserUploadsAsyncOptions,
+  BrowserUploadsFactoryOptions,
   BrowserUploadsOptions,
 } from './browser-uploads/browser-uploads.options';
 export type { PresignedPost, PresignedPostOptions } from './presigned-post.types';

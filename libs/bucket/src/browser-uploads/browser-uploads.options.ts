@@ -1,3 +1,4 @@
+import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency } from '@nestjs/common';
 import type { BucketService } from '../bucket.service';
 
 /** What a browser asks for, as `authorize` sees it. */
@@ -72,4 +73,27 @@ export interface BrowserUploadOptionsResolved extends BrowserUploadsOptions {
   key: NonNullable<BrowserUploadsOptions['key']>;
   maxFileSize: number;
   expiresIn: number;
+}
+
+/** What `forRootAsync`'s factory gives: the options, but the route and the instance. */
+export type BrowserUploadsFactoryOptions = Omit<BrowserUploadsOptions, 'path' | 'instance'>;
+
+/**
+ * Options of `BrowserUploadsModule.forRootAsync`: the options from a factory (for example from
+ * `ConfigService`), with the route prefix and the `BucketModule` instance, which Nest needs before
+ * any provider exists, given as they are.
+ */
+export interface BrowserUploadsAsyncOptions {
+  /** Modules whose providers the factory injects. */
+  imports?: ModuleMetadata['imports'];
+  /** The providers the factory takes, in order. */
+  inject?: (InjectionToken | OptionalFactoryDependency)[];
+  /** Builds the options (bucket, authorize, key, maxFileSize, expiresIn). */
+  useFactory: (
+    ...args: never[]
+  ) => BrowserUploadsFactoryOptions | Promise<BrowserUploadsFactoryOptions>;
+  /** The route prefix. Default: `s3`. */
+  path?: string;
+  /** The named `BucketModule` instance to use. Default: the default instance. */
+  instance?: string;
 }
