@@ -84,13 +84,9 @@ export function createBrowserUploadsController(path: string): Type<unknown> {
     /** Uppy's `getUploadParameters`: a presigned POST for one file, within the size limit. */
     @Get('params')
     async params(@Req() request: unknown, @Query() query: Record<string, unknown>) {
-      const file = announcedFile({ ...query, metadata: undefined });
-      const key = await this.options.key(request, file);
-      await this.authorize(request, {
-        kind: 'params',
-        key,
-        filename: file.filename,
-        type: file.type,
+      const { file, key } = await this.newUpload(request, 'params', {
+        ...query,
+        metadata: undefined,
       });
       const post = await this.run(() =>
         this.storage.createPresignedPost(this.options.bucket, {
@@ -106,14 +102,7 @@ export function createBrowserUploadsController(path: string): Type<unknown> {
     /** Uppy's `createMultipartUpload`. */
     @Post('multipart')
     async create(@Req() request: unknown, @Body() body: CreateBody) {
-      const file = announcedFile(body);
-      const key = await this.options.key(request, file);
-      await this.authorize(request, {
-        kind: 'create',
-        key,
-        filename: file.filename,
-        type: file.type,
-      });
+      const { file, key } = await this.newUpload(request, 'create', body);
       const { uploadId } = await this.run(() =>
         this.storage.createMultipartUpload(this.options.bucket, key, {
           contentType: file.type,
@@ -245,6 +234,18 @@ export function createBrowserUploadsController(path: string): Type<unknown> {
         this.storage.abortMultipartUpload(this.options.bucket, objectKey, uploadId),
       );
       return {};
+    }
+
+    /** The file a new upload announces, the key chosen for it, once `authorize` allowed both. */
+    private async newUpload(
+      request: unknown,
+      kind: 'params' | 'create',
+      body: CreateBody | Record<string, unknown>,
+    ): Promise<{ file: AnnouncedFile; key: string }> {
+      const file = announcedFile(body);
+      const key = await this.options.key(request, file);
+      await this.authorize(request, { kind, key, filename: file.filename, type: file.type });
+      return { file, key };
     }
 
     private async authorize(request: unknown, action: BrowserUploadAction): Promise<void> {

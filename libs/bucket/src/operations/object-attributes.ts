@@ -33,12 +33,16 @@ export interface StoredAttributes {
   SSECustomerAlgorithm?: string;
 }
 
-const HEADER_NAMES = [
-  'cacheControl',
-  'contentDisposition',
-  'contentEncoding',
-  'contentLanguage',
-] as const satisfies readonly (keyof ObjectHeaders)[];
+/** The HTTP header of each stored header option. @internal */
+export const HEADER_OF_OPTION: Readonly<Record<keyof ObjectHeaders, string>> = {
+  cacheControl: 'cache-control',
+  contentDisposition: 'content-disposition',
+  contentEncoding: 'content-encoding',
+  contentLanguage: 'content-language',
+};
+
+/** The stored header options, by name. @internal */
+export const HEADER_NAMES = Object.keys(HEADER_OF_OPTION) as (keyof ObjectHeaders)[];
 
 /** Header values a server stores as given: visible ASCII and spaces, no line breaks. @internal */
 export const HEADER_VALUE = /^[\x20-\x7e]*$/;

@@ -73,6 +73,8 @@ import { FailureQueue, type CallTarget, type FailNextOptions } from './in-memory
 import { InMemoryPresigner, s3ErrorXml } from './in-memory-bucket.presigned';
 import { InMemoryPostSigner } from './in-memory-bucket.presigned-post';
 import {
+  HEADER_NAMES,
+  HEADER_OF_OPTION,
   assertNoCustomerKey,
   assertReadKey,
   assertUploadAttributes,
@@ -143,11 +145,10 @@ function attributesFromHeaders(headers: Headers): UploadAttributes {
   const header = (name: string) => headers.get(name) ?? undefined;
   const tagging = header('x-amz-tagging');
   const sse = header('x-amz-server-side-encryption');
+  const stored: ObjectHeaders = {};
+  for (const name of HEADER_NAMES) stored[name] = header(HEADER_OF_OPTION[name]);
   return {
-    cacheControl: header('cache-control'),
-    contentDisposition: header('content-disposition'),
-    contentEncoding: header('content-encoding'),
-    contentLanguage: header('content-language'),
+    ...stored,
     tags: tagging === undefined ? undefined : Object.fromEntries(new URLSearchParams(tagging)),
     encryption:
       sse === 'AES256'
@@ -181,12 +182,7 @@ function storedAttributesOf(
   options: UploadAttributes,
 ): Pick<StoredObject, 'headers' | 'tags' | 'encryption' | 'customerKeyMd5'> {
   const headers: ObjectHeaders = {};
-  for (const name of [
-    'cacheControl',
-    'contentDisposition',
-    'contentEncoding',
-    'contentLanguage',
-  ] as const) {
+  for (const name of HEADER_NAMES) {
     if (options[name] !== undefined) headers[name] = options[name];
   }
   const { encryption } = options;
@@ -1149,12 +1145,10 @@ export class InMemoryBucketService
     };
     for (const [name, value] of Object.entries(object.metadata))
       headers[`x-amz-meta-${name}`] = value;
-    const stored = object.headers ?? {};
-    if (stored.cacheControl !== undefined) headers['cache-control'] = stored.cacheControl;
-    if (stored.contentDisposition !== undefined)
-      headers['content-disposition'] = stored.contentDisposition;
-    if (stored.contentEncoding !== undefined) headers['content-encoding'] = stored.contentEncoding;
-    if (stored.contentLanguage !== undefined) headers['content-language'] = stored.contentLanguage;
+    for (const name of HEADER_NAMES) {
+      const value = object.headers?.[name];
+      if (value !== undefined) headers[HEADER_OF_OPTION[name]] = value;
+    }
     let data = object.data;
     let status = 200;
     const rangeHeader = request.headers.get('range');

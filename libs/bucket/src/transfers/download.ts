@@ -211,15 +211,15 @@ async function fetchParts(
 ): Promise<number> {
   const { bucket, key } = target;
   const { partSizeBytes, onProgress } = plan;
+  // The SSE-C key, encoded once for every GET of the download.
+  const keyParams = customerKeyParams(plan.customerKey);
   // Each range in a span of its own; the first one lasts until its body is written.
   const rangeSpan = `${target.operation ?? 'downloadFile'} range`;
   const firstTarget: ChildSpanTarget = { bucket, key, range: { start: 0, end: partSizeBytes - 1 } };
   const firstSpan = startChildSpan(rangeSpan, firstTarget);
   let first: GetObjectCommandOutput;
   try {
-    first = await firstSpan.run(() =>
-      fetchFirst(client, target, partSizeBytes, signal, customerKeyParams(plan.customerKey)),
-    );
+    first = await firstSpan.run(() => fetchFirst(client, target, partSizeBytes, signal, keyParams));
   } catch (error) {
     firstSpan.end(error);
     throw error;
@@ -259,7 +259,7 @@ async function fetchParts(
           Key: key,
           Range: `bytes=${offset}-${end}`,
           IfMatch: first.ETag,
-          ...customerKeyParams(plan.customerKey),
+          ...keyParams,
         }),
         { abortSignal: signal },
       );
