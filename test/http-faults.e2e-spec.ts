@@ -1,23 +1,11 @@
-import {
-  CreateBucketCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BucketModuleSyncOptions } from 'nest-bucket';
 import { errorCodeOf } from './contract/bucket-service.contract';
-import { temporaryFolder, writeRandomFile } from './support/files';
-import type { HttpFaultProxy } from './support/http-fault-proxy';
-import {
-  leftoverPartFiles,
-  openUploads,
-  serviceThrough,
-  startHttpFaultProxy,
-} from './support/http-faults';
-import { rawClient, removeBucket, uniqueBucketName } from './support/s3';
+import { writeRandomFile } from './support/files';
+import { leftoverPartFiles, openUploads, serviceThrough, useFaultRig } from './support/http-faults';
 
 const MIB = 1024 * 1024;
 
@@ -47,111 +35,98 @@ async function exists(client: S3Client, bucket: string, key: string): Promise<bo
 // Transfers that stall, and throttling that outlasts the retries, through an HTTP proxy between
 // the service and the real server.
 describe('stalled transfers and exhausted throttling', () => {
-  let direct: S3Client;
-  let proxy: HttpFaultProxy;
-  let bucket: string;
-  let folder: { path: string; remove: () => Promise<void> };
+  const rig = useFaultRig('http-faults');
   let small: string;
   let large: string;
 
   beforeAll(async () => {
-    direct = rawClient();
-    proxy = await startHttpFaultProxy();
-    bucket = uniqueBucketName('http-faults');
-    await direct.send(new CreateBucketCommand({ Bucket: bucket }));
-    await direct.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'object.bin', Body: randomBytes(3 * MIB) }),
+    await rig.direct.send(
+      new PutObjectCommand({ Bucket: rig.bucket, Key: 'object.bin', Body: randomBytes(3 * MIB) }),
     );
-    folder = await temporaryFolder();
-    small = join(folder.path, 'small.bin');
-    large = join(folder.path, 'large.bin');
+    small = join(rig.folder.path, 'small.bin');
+    large = join(rig.folder.path, 'large.bin');
     await writeRandomFile(small, 3 * MIB);
     await writeRandomFile(large, 12 * MIB);
   });
 
-  afterAll(async () => {
-    await removeBucket(direct, bucket);
-    direct.destroy();
-    await proxy.stop();
-    await folder.remove();
-  });
-
-  afterEach(() => {
-    proxy.reset();
-  });
-
   it('downloadFile: a body trickling 1 byte/s fails with Timeout although bytes keep coming (requestTimeoutMs 1500), and leaves no file', async () => {
-    const { service, close } = await serviceThrough(proxy, {
+    const { service, close } = await serviceThrough(rig.proxy, {
       ...SETTINGS,
       requestTimeoutMs: 1500,
     });
-    proxy.add(
-      { method: 'GET', path: `/${bucket}/object.bin` },
+    rig.proxy.add(
+      { method: 'GET', path: `/${rig.bucket}/object.bin` },
       { kind: 'trickle', bytesPerSecond: 1 },
     );
-    const destination = join(folder.path, 'trickled.out');
+    const destination = join(rig.folder.path, 'trickled.out');
     const started = Date.now();
-    expect(await errorCodeOf(service.downloadFile(bucket, 'object.bin', destination))).toBe(
+    expect(await errorCodeOf(service.downloadFile(rig.bucket, 'object.bin', destination))).toBe(
       'Timeout',
     );
     expect(Date.now() - started).toBeLessThan(STALL_BOUND_MS);
     expect(existsSync(destination)).toBe(false);
-    expect(await leftoverPartFiles(folder.path)).toEqual([]);
+    expect(await leftoverPartFiles(rig.folder.path)).toEqual([]);
     await close();
   });
 
   it('uploadFile (multipart): a server that reads parts at 1 KiB/s fails the upload with Timeout; no object, no multipart upload', async () => {
     // A long requestTimeoutMs: only the throughput check can end this upload in time.
-    const { service, close } = await serviceThrough(proxy, {
+    const { service, close } = await serviceThrough(rig.proxy, {
       ...SETTINGS,
       requestTimeoutMs: 60_000,
     });
-    proxy.add(
+    rig.proxy.add(
       { method: 'PUT', query: { partNumber: true } },
       { kind: 'trickleRequest', bytesPerSecond: 1024 },
     );
     const started = Date.now();
-    expect(await errorCodeOf(service.uploadFile(bucket, large, 'slow-parts.bin'))).toBe('Timeout');
+    expect(await errorCodeOf(service.uploadFile(rig.bucket, large, 'slow-parts.bin'))).toBe(
+      'Timeout',
+    );
     expect(Date.now() - started).toBeLessThan(STALL_BOUND_MS);
-    expect(await exists(direct, bucket, 'slow-parts.bin')).toBe(false);
-    expect(await openUploads(direct, bucket)).toEqual([]);
+    expect(await exists(rig.direct, rig.bucket, 'slow-parts.bin')).toBe(false);
+    expect(await openUploads(rig.direct, rig.bucket)).toEqual([]);
     await close();
   });
 
   it('uploadFile (one PutObject): a server that reads at 1 KiB/s fails the upload with Timeout; no object', async () => {
-    const { service, close } = await serviceThrough(proxy, {
+    const { service, close } = await serviceThrough(rig.proxy, {
       ...SETTINGS,
       requestTimeoutMs: 60_000,
     });
-    proxy.add(
-      { method: 'PUT', path: `/${bucket}/slow-put.bin` },
+    rig.proxy.add(
+      { method: 'PUT', path: `/${rig.bucket}/slow-put.bin` },
       { kind: 'trickleRequest', bytesPerSecond: 1024 },
     );
     const started = Date.now();
-    expect(await errorCodeOf(service.uploadFile(bucket, small, 'slow-put.bin'))).toBe('Timeout');
+    expect(await errorCodeOf(service.uploadFile(rig.bucket, small, 'slow-put.bin'))).toBe(
+      'Timeout',
+    );
     expect(Date.now() - started).toBeLessThan(STALL_BOUND_MS);
-    expect(await exists(direct, bucket, 'slow-put.bin')).toBe(false);
+    expect(await exists(rig.direct, rig.bucket, 'slow-put.bin')).toBe(false);
     await close();
   });
 
   it('503 SlowDown on every attempt gives Throttled, not Unknown: downloadFile (no file left), getBucketFile (a bodiless HEAD), putObject', async () => {
-    const { service, close } = await serviceThrough(proxy, SETTINGS);
+    const { service, close } = await serviceThrough(rig.proxy, SETTINGS);
     const slowDown = { kind: 'status', status: 503, code: 'SlowDown' } as const;
-    const get = proxy.add({ method: 'GET', path: `/${bucket}/object.bin` }, slowDown);
-    const destination = join(folder.path, 'throttled.out');
-    expect(await errorCodeOf(service.downloadFile(bucket, 'object.bin', destination))).toBe(
+    const get = rig.proxy.add({ method: 'GET', path: `/${rig.bucket}/object.bin` }, slowDown);
+    const destination = join(rig.folder.path, 'throttled.out');
+    expect(await errorCodeOf(service.downloadFile(rig.bucket, 'object.bin', destination))).toBe(
       'Throttled',
     );
     expect(get.applied).toBeGreaterThanOrEqual(SETTINGS.maxAttempts);
     expect(existsSync(destination)).toBe(false);
-    expect(await leftoverPartFiles(folder.path)).toEqual([]);
+    expect(await leftoverPartFiles(rig.folder.path)).toEqual([]);
 
-    proxy.add({ method: 'HEAD', path: `/${bucket}/object.bin` }, slowDown);
-    expect(await errorCodeOf(service.getBucketFile(bucket, 'object.bin'))).toBe('Throttled');
+    rig.proxy.add({ method: 'HEAD', path: `/${rig.bucket}/object.bin` }, slowDown);
+    expect(await errorCodeOf(service.getBucketFile(rig.bucket, 'object.bin'))).toBe('Throttled');
 
-    proxy.add({ method: 'PUT', path: `/${bucket}/throttled.txt` }, slowDown);
-    expect(await errorCodeOf(service.putObject(bucket, 'throttled.txt', 'text'))).toBe('Throttled');
-    expect(await exists(direct, bucket, 'throttled.txt')).toBe(false);
+    rig.proxy.add({ method: 'PUT', path: `/${rig.bucket}/throttled.txt` }, slowDown);
+    expect(await errorCodeOf(service.putObject(rig.bucket, 'throttled.txt', 'text'))).toBe(
+      'Throttled',
+    );
+    expect(await exists(rig.direct, rig.bucket, 'throttled.txt')).toBe(false);
     await close();
   });
 });

@@ -1,5 +1,4 @@
 import {
-  CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -12,15 +11,8 @@ import type { Readable } from 'node:stream';
 import type { BucketModuleSyncOptions, BucketService } from 'nest-bucket';
 import { PART_SIZE_METADATA } from 'nest-bucket/transfers/object-digest';
 import { bucketErrorOf, errorCodeOf } from './contract/bucket-service.contract';
-import { sha256File, temporaryFolder, writeRandomFile } from './support/files';
-import type { HttpFaultProxy } from './support/http-fault-proxy';
-import {
-  leftoverPartFiles,
-  openUploads,
-  serviceThrough,
-  startHttpFaultProxy,
-} from './support/http-faults';
-import { rawClient, removeBucket, uniqueBucketName } from './support/s3';
+import { sha256File, writeRandomFile } from './support/files';
+import { leftoverPartFiles, openUploads, serviceThrough, useFaultRig } from './support/http-faults';
 
 const MIB = 1024 * 1024;
 
@@ -49,26 +41,18 @@ async function storedSha256(client: S3Client, bucket: string, key: string) {
 // Uploads whose bytes are corrupted on the way, or refused for a while, through an HTTP proxy
 // between the service and the real server.
 describe('upload integrity and retries', () => {
-  let direct: S3Client;
-  let proxy: HttpFaultProxy;
-  let bucket: string;
+  const rig = useFaultRig('integrity-up');
   let service: BucketService;
   let close: () => Promise<void>;
-  let folder: { path: string; remove: () => Promise<void> };
   let small: string; // one PutObject
   let large: string; // three parts
   let smallSha: string;
   let largeSha: string;
 
   beforeAll(async () => {
-    direct = rawClient();
-    proxy = await startHttpFaultProxy();
-    bucket = uniqueBucketName('integrity-up');
-    await direct.send(new CreateBucketCommand({ Bucket: bucket }));
-    ({ service, close } = await serviceThrough(proxy, SETTINGS));
-    folder = await temporaryFolder();
-    small = join(folder.path, 'small.bin');
-    large = join(folder.path, 'large.bin');
+    ({ service, close } = await serviceThrough(rig.proxy, SETTINGS));
+    small = join(rig.folder.path, 'small.bin');
+    large = join(rig.folder.path, 'large.bin');
     await writeRandomFile(small, 3 * MIB);
     await writeRandomFile(large, 12 * MIB);
     smallSha = await sha256File(small);
@@ -77,133 +61,127 @@ describe('upload integrity and retries', () => {
 
   afterAll(async () => {
     await close();
-    await removeBucket(direct, bucket);
-    direct.destroy();
-    await proxy.stop();
-    await folder.remove();
-  });
-
-  afterEach(() => {
-    proxy.reset();
   });
 
   const plainPut = (key: string, nth?: number) => ({
     method: 'PUT',
-    path: `/${bucket}/${key}`,
+    path: `/${rig.bucket}/${key}`,
     query: { uploadId: false },
     ...(nth === undefined ? {} : { nth }),
   });
   const part = (key: string, partNumber: number, nth?: number) => ({
     method: 'PUT',
-    path: `/${bucket}/${key}`,
+    path: `/${rig.bucket}/${key}`,
     query: { partNumber: String(partNumber) },
     ...(nth === undefined ? {} : { nth }),
   });
 
   it('uploadFile (one PutObject): a byte flipped once is refused by the server and sent again; the stored sha256 is the file`s', async () => {
-    const rule = proxy.add(plainPut('flip-once.bin', 1), { kind: 'flipRequestByte' });
-    await service.uploadFile(bucket, small, 'flip-once.bin');
+    const rule = rig.proxy.add(plainPut('flip-once.bin', 1), { kind: 'flipRequestByte' });
+    await service.uploadFile(rig.bucket, small, 'flip-once.bin');
     expect({ matched: rule.matched, applied: rule.applied }).toEqual({ matched: 2, applied: 1 });
-    expect(await storedSha256(direct, bucket, 'flip-once.bin')).toBe(smallSha);
+    expect(await storedSha256(rig.direct, rig.bucket, 'flip-once.bin')).toBe(smallSha);
   });
 
   it('uploadFile (one PutObject): a byte flipped on every attempt fails with IntegrityError and stores nothing', async () => {
-    const rule = proxy.add(plainPut('flip-always.bin'), { kind: 'flipRequestByte' });
-    const code = await errorCodeOf(service.uploadFile(bucket, small, 'flip-always.bin'));
+    const rule = rig.proxy.add(plainPut('flip-always.bin'), { kind: 'flipRequestByte' });
+    const code = await errorCodeOf(service.uploadFile(rig.bucket, small, 'flip-always.bin'));
     expect(code).toBe('IntegrityError');
     expect(rule.applied).toBe(SETTINGS.maxAttempts);
-    expect(await storedSha256(direct, bucket, 'flip-always.bin')).toBeNull();
+    expect(await storedSha256(rig.direct, rig.bucket, 'flip-always.bin')).toBeNull();
   });
 
   it('uploadFile (multipart): a byte flipped in part 2 is refused and that part alone sent again; the stored sha256 is the file`s', async () => {
-    const flip = proxy.add(part('mp-flip-once.bin', 2, 1), { kind: 'flipRequestByte' });
-    const part1 = proxy.add(part('mp-flip-once.bin', 1), { kind: 'delay', ms: 0 });
-    await service.uploadFile(bucket, large, 'mp-flip-once.bin');
+    const flip = rig.proxy.add(part('mp-flip-once.bin', 2, 1), { kind: 'flipRequestByte' });
+    const part1 = rig.proxy.add(part('mp-flip-once.bin', 1), { kind: 'delay', ms: 0 });
+    await service.uploadFile(rig.bucket, large, 'mp-flip-once.bin');
     expect({ matched: flip.matched, applied: flip.applied }).toEqual({ matched: 2, applied: 1 });
     expect(part1.matched).toBe(1);
-    expect(await storedSha256(direct, bucket, 'mp-flip-once.bin')).toBe(largeSha);
-    expect(await openUploads(direct, bucket)).toEqual([]);
+    expect(await storedSha256(rig.direct, rig.bucket, 'mp-flip-once.bin')).toBe(largeSha);
+    expect(await openUploads(rig.direct, rig.bucket)).toEqual([]);
   });
 
   it('uploadFile (multipart): part 2 flipped on every attempt fails with IntegrityError; no object, no multipart upload', async () => {
-    const rule = proxy.add(part('mp-flip-always.bin', 2), { kind: 'flipRequestByte' });
-    const code = await errorCodeOf(service.uploadFile(bucket, large, 'mp-flip-always.bin'));
+    const rule = rig.proxy.add(part('mp-flip-always.bin', 2), { kind: 'flipRequestByte' });
+    const code = await errorCodeOf(service.uploadFile(rig.bucket, large, 'mp-flip-always.bin'));
     expect(code).toBe('IntegrityError');
     expect(rule.applied).toBe(SETTINGS.maxAttempts);
-    expect(await storedSha256(direct, bucket, 'mp-flip-always.bin')).toBeNull();
-    expect(await openUploads(direct, bucket)).toEqual([]);
+    expect(await storedSha256(rig.direct, rig.bucket, 'mp-flip-always.bin')).toBeNull();
+    expect(await openUploads(rig.direct, rig.bucket)).toEqual([]);
   });
 
   it('putObject (a buffer): a flipped byte is refused and sent again; the stored sha256 is the buffer`s', async () => {
     const content = Buffer.alloc(256 * 1024, 7);
-    const rule = proxy.add(plainPut('buffer.bin', 1), { kind: 'flipRequestByte' });
-    await service.putObject(bucket, 'buffer.bin', content);
+    const rule = rig.proxy.add(plainPut('buffer.bin', 1), { kind: 'flipRequestByte' });
+    await service.putObject(rig.bucket, 'buffer.bin', content);
     expect(rule.matched).toBe(2);
-    expect(await storedSha256(direct, bucket, 'buffer.bin')).toBe(
+    expect(await storedSha256(rig.direct, rig.bucket, 'buffer.bin')).toBe(
       createHash('sha256').update(content).digest('hex'),
     );
   });
 
   it('uploadFile (one PutObject): a 503 SlowDown is retried from the file; the stored sha256 is the file`s', async () => {
-    const rule = proxy.add(plainPut('slow-once.bin', 1), {
+    const rule = rig.proxy.add(plainPut('slow-once.bin', 1), {
       kind: 'status',
       status: 503,
       code: 'SlowDown',
     });
-    await service.uploadFile(bucket, small, 'slow-once.bin');
+    await service.uploadFile(rig.bucket, small, 'slow-once.bin');
     expect({ matched: rule.matched, applied: rule.applied }).toEqual({ matched: 2, applied: 1 });
-    expect(await storedSha256(direct, bucket, 'slow-once.bin')).toBe(smallSha);
+    expect(await storedSha256(rig.direct, rig.bucket, 'slow-once.bin')).toBe(smallSha);
   });
 
   it('uploadFile (one PutObject): 503 SlowDown on every attempt fails with Throttled, not Unknown, and stores nothing', async () => {
-    const rule = proxy.add(plainPut('slow-always.bin'), {
+    const rule = rig.proxy.add(plainPut('slow-always.bin'), {
       kind: 'status',
       status: 503,
       code: 'SlowDown',
     });
-    expect(await errorCodeOf(service.uploadFile(bucket, small, 'slow-always.bin'))).toBe(
+    expect(await errorCodeOf(service.uploadFile(rig.bucket, small, 'slow-always.bin'))).toBe(
       'Throttled',
     );
     expect(rule.applied).toBe(SETTINGS.maxAttempts);
-    expect(await storedSha256(direct, bucket, 'slow-always.bin')).toBeNull();
+    expect(await storedSha256(rig.direct, rig.bucket, 'slow-always.bin')).toBeNull();
   });
 
   it('uploadFile (one PutObject): a 429 with Retry-After: 1 waits that second before it sends again', async () => {
-    const rule = proxy.add(plainPut('retry-after.bin', 1), {
+    const rule = rig.proxy.add(plainPut('retry-after.bin', 1), {
       kind: 'status',
       status: 429,
       code: 'TooManyRequests',
       retryAfterSeconds: 1,
     });
     const started = Date.now();
-    await service.uploadFile(bucket, small, 'retry-after.bin');
+    await service.uploadFile(rig.bucket, small, 'retry-after.bin');
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(rule.matched).toBe(2);
-    expect(await storedSha256(direct, bucket, 'retry-after.bin')).toBe(smallSha);
+    expect(await storedSha256(rig.direct, rig.bucket, 'retry-after.bin')).toBe(smallSha);
   });
 
   it('uploadFile (multipart): 500 InternalError then 503 SlowDown on part 3 are retried; the stored sha256 is the file`s', async () => {
-    const first = proxy.add(part('mp-5xx.bin', 3, 1), {
+    const first = rig.proxy.add(part('mp-5xx.bin', 3, 1), {
       kind: 'status',
       status: 500,
       code: 'InternalError',
     });
-    const second = proxy.add(part('mp-5xx.bin', 3, 2), {
+    const second = rig.proxy.add(part('mp-5xx.bin', 3, 2), {
       kind: 'status',
       status: 503,
       code: 'SlowDown',
     });
-    await service.uploadFile(bucket, large, 'mp-5xx.bin');
+    await service.uploadFile(rig.bucket, large, 'mp-5xx.bin');
     expect([first.applied, second.applied, second.matched]).toEqual([1, 1, 3]);
-    expect(await storedSha256(direct, bucket, 'mp-5xx.bin')).toBe(largeSha);
-    expect(await openUploads(direct, bucket)).toEqual([]);
+    expect(await storedSha256(rig.direct, rig.bucket, 'mp-5xx.bin')).toBe(largeSha);
+    expect(await openUploads(rig.direct, rig.bucket)).toEqual([]);
   });
 
   it('uploadFile (multipart): 503 SlowDown on every attempt of a part fails with Throttled; no object, no multipart upload', async () => {
-    proxy.add(part('mp-slow.bin', 2), { kind: 'status', status: 503, code: 'SlowDown' });
-    expect(await errorCodeOf(service.uploadFile(bucket, large, 'mp-slow.bin'))).toBe('Throttled');
-    expect(await storedSha256(direct, bucket, 'mp-slow.bin')).toBeNull();
-    expect(await openUploads(direct, bucket)).toEqual([]);
+    rig.proxy.add(part('mp-slow.bin', 2), { kind: 'status', status: 503, code: 'SlowDown' });
+    expect(await errorCodeOf(service.uploadFile(rig.bucket, large, 'mp-slow.bin'))).toBe(
+      'Throttled',
+    );
+    expect(await storedSha256(rig.direct, rig.bucket, 'mp-slow.bin')).toBeNull();
+    expect(await openUploads(rig.direct, rig.bucket)).toEqual([]);
   });
 });
 
@@ -218,12 +196,9 @@ const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 
 // Downloads whose bytes are corrupted, shortened or lengthened on the way back.
 describe('download integrity', () => {
-  let direct: S3Client;
-  let proxy: HttpFaultProxy;
-  let bucket: string;
+  const rig = useFaultRig('integrity-down');
   let service: BucketService;
   let close: () => Promise<void>;
-  let folder: { path: string; remove: () => Promise<void> };
   // 3 MiB in one part: one GET. 12 MiB in one part: three ranged GETs, checked by MD5 as well.
   // 12 MiB in three parts (ETag "...-3"): three ranged GETs, checked by length and If-Match.
   const single = randomBytes(3 * MIB);
@@ -231,104 +206,93 @@ describe('download integrity', () => {
   let multiSha: string;
 
   beforeAll(async () => {
-    direct = rawClient();
-    proxy = await startHttpFaultProxy();
-    bucket = uniqueBucketName('integrity-down');
-    await direct.send(new CreateBucketCommand({ Bucket: bucket }));
-    ({ service, close } = await serviceThrough(proxy, SETTINGS));
-    folder = await temporaryFolder();
-    await service.putObject(bucket, 'single.bin', single);
+    ({ service, close } = await serviceThrough(rig.proxy, SETTINGS));
+    await service.putObject(rig.bucket, 'single.bin', single);
     // Above the multipart threshold of SETTINGS: stored in one PutObject by the raw client.
-    await direct.send(
-      new PutObjectCommand({ Bucket: bucket, Key: 'single-ranged.bin', Body: singleRanged }),
+    await rig.direct.send(
+      new PutObjectCommand({ Bucket: rig.bucket, Key: 'single-ranged.bin', Body: singleRanged }),
     );
-    const multi = join(folder.path, 'multi.src');
+    const multi = join(rig.folder.path, 'multi.src');
     await writeRandomFile(multi, 12 * MIB);
     multiSha = await sha256File(multi);
-    const uploaded = await service.uploadFile(bucket, multi, 'multi.bin');
+    const uploaded = await service.uploadFile(rig.bucket, multi, 'multi.bin');
     expect(uploaded.etag).toMatch(/-3$/);
-    expect((await service.getBucketFile(bucket, 'single-ranged.bin')).etag).toMatch(
+    expect((await service.getBucketFile(rig.bucket, 'single-ranged.bin')).etag).toMatch(
       /^[0-9a-f]{32}$/,
     );
   });
 
   afterAll(async () => {
     await close();
-    await removeBucket(direct, bucket);
-    direct.destroy();
-    await proxy.stop();
-    await folder.remove();
-  });
-
-  afterEach(() => {
-    proxy.reset();
   });
 
   const getOf = (key: string, nth?: number | number[]) => ({
     method: 'GET',
-    path: `/${bucket}/${key}`,
+    path: `/${rig.bucket}/${key}`,
     ...(nth === undefined ? {} : { nth }),
   });
-  const target = (name: string) => join(folder.path, name);
+  const target = (name: string) => join(rig.folder.path, name);
 
   it('downloadFile (one GET): a flipped byte is caught by the ETag`s MD5 and fetched again; the file`s sha256 is the object`s', async () => {
-    const rule = proxy.add(getOf('single.bin', 1), { kind: 'flipResponseByte' });
-    await service.downloadFile(bucket, 'single.bin', target('single.out'));
+    const rule = rig.proxy.add(getOf('single.bin', 1), { kind: 'flipResponseByte' });
+    await service.downloadFile(rig.bucket, 'single.bin', target('single.out'));
     expect(rule.matched).toBe(2);
     expect(await sha256File(target('single.out'))).toBe(sha256(single));
-    expect(await leftoverPartFiles(folder.path)).toEqual([]);
+    expect(await leftoverPartFiles(rig.folder.path)).toEqual([]);
   });
 
   it('downloadFile (one GET): a byte flipped on both tries fails with IntegrityError and leaves no file', async () => {
-    const rule = proxy.add(getOf('single.bin'), { kind: 'flipResponseByte' });
+    const rule = rig.proxy.add(getOf('single.bin'), { kind: 'flipResponseByte' });
     const code = await errorCodeOf(
-      service.downloadFile(bucket, 'single.bin', target('single-bad.out')),
+      service.downloadFile(rig.bucket, 'single.bin', target('single-bad.out')),
     );
     expect(code).toBe('IntegrityError');
     expect(rule.applied).toBe(2);
     expect(existsSync(target('single-bad.out'))).toBe(false);
-    expect(await leftoverPartFiles(folder.path)).toEqual([]);
+    expect(await leftoverPartFiles(rig.folder.path)).toEqual([]);
   });
 
   it('downloadFile (ranged, single-part object): a byte flipped in a later range is caught by the whole file`s MD5 and fetched again', async () => {
-    const rule = proxy.add(getOf('single-ranged.bin', 2), { kind: 'flipResponseByte' });
-    await service.downloadFile(bucket, 'single-ranged.bin', target('ranged.out'));
+    const rule = rig.proxy.add(getOf('single-ranged.bin', 2), { kind: 'flipResponseByte' });
+    await service.downloadFile(rig.bucket, 'single-ranged.bin', target('ranged.out'));
     expect(rule.matched).toBe(6);
     expect(await sha256File(target('ranged.out'))).toBe(sha256(singleRanged));
   });
 
   it('downloadFile (ranged, single-part object): a range flipped on both tries fails with IntegrityError and leaves no file', async () => {
-    proxy.add(getOf('single-ranged.bin', [3, 6]), { kind: 'flipResponseByte' });
+    rig.proxy.add(getOf('single-ranged.bin', [3, 6]), { kind: 'flipResponseByte' });
     const code = await errorCodeOf(
-      service.downloadFile(bucket, 'single-ranged.bin', target('ranged-bad.out')),
+      service.downloadFile(rig.bucket, 'single-ranged.bin', target('ranged-bad.out')),
     );
     expect(code).toBe('IntegrityError');
     expect(existsSync(target('ranged-bad.out'))).toBe(false);
-    expect(await leftoverPartFiles(folder.path)).toEqual([]);
+    expect(await leftoverPartFiles(rig.folder.path)).toEqual([]);
   });
 
   it('downloadFile (ranged, multipart object): a range shorter than asked is caught and fetched again; the file`s sha256 is the object`s', async () => {
-    const rule = proxy.add(getOf('multi.bin', 2), { kind: 'shortenResponse', bytes: 100 });
-    await service.downloadFile(bucket, 'multi.bin', target('multi.out'));
+    const rule = rig.proxy.add(getOf('multi.bin', 2), { kind: 'shortenResponse', bytes: 100 });
+    await service.downloadFile(rig.bucket, 'multi.bin', target('multi.out'));
     expect(rule.applied).toBe(1);
     expect(await sha256File(target('multi.out'))).toBe(multiSha);
   });
 
   it('downloadFile (ranged, multipart object): ranges longer than asked on both tries fail with IntegrityError and leave no file', async () => {
-    proxy.add(getOf('multi.bin'), { kind: 'lengthenResponse', bytes: 100 });
+    rig.proxy.add(getOf('multi.bin'), { kind: 'lengthenResponse', bytes: 100 });
     const code = await errorCodeOf(
-      service.downloadFile(bucket, 'multi.bin', target('multi-bad.out')),
+      service.downloadFile(rig.bucket, 'multi.bin', target('multi-bad.out')),
     );
     expect(code).toBe('IntegrityError');
     expect(existsSync(target('multi-bad.out'))).toBe(false);
-    expect(await leftoverPartFiles(folder.path)).toEqual([]);
+    expect(await leftoverPartFiles(rig.folder.path)).toEqual([]);
   });
 
   it('a multipart upload records its part size for downloads, hidden from the metadata the service returns', async () => {
-    const head = await direct.send(new HeadObjectCommand({ Bucket: bucket, Key: 'multi.bin' }));
+    const head = await rig.direct.send(
+      new HeadObjectCommand({ Bucket: rig.bucket, Key: 'multi.bin' }),
+    );
     expect(head.Metadata).toEqual({ [PART_SIZE_METADATA]: String(5 * MIB) });
-    expect((await service.getBucketFile(bucket, 'multi.bin')).metadata).toEqual({});
-    const { body, metadata } = await service.getObject(bucket, 'multi.bin', {
+    expect((await service.getBucketFile(rig.bucket, 'multi.bin')).metadata).toEqual({});
+    const { body, metadata } = await service.getObject(rig.bucket, 'multi.bin', {
       range: { start: 0, end: 0 },
     });
     body.destroy();
@@ -336,76 +300,78 @@ describe('download integrity', () => {
   });
 
   it('downloadFile (ranged, multipart object of this library): a flipped byte is caught by the multipart ETag and fetched again', async () => {
-    const rule = proxy.add(getOf('multi.bin', 2), { kind: 'flipResponseByte' });
-    await service.downloadFile(bucket, 'multi.bin', target('multi-flip.out'));
+    const rule = rig.proxy.add(getOf('multi.bin', 2), { kind: 'flipResponseByte' });
+    await service.downloadFile(rig.bucket, 'multi.bin', target('multi-flip.out'));
     expect(rule.applied).toBe(1);
     expect(await sha256File(target('multi-flip.out'))).toBe(multiSha);
   });
 
   it('downloadFile (ranged, multipart object of this library): flipped on both tries fails with IntegrityError and leaves no file', async () => {
-    proxy.add(getOf('multi.bin', [2, 5]), { kind: 'flipResponseByte' });
+    rig.proxy.add(getOf('multi.bin', [2, 5]), { kind: 'flipResponseByte' });
     const error = await bucketErrorOf(
-      service.downloadFile(bucket, 'multi.bin', target('multi-flip-bad.out')),
+      service.downloadFile(rig.bucket, 'multi.bin', target('multi-flip-bad.out')),
     );
     expect(error.code).toBe('IntegrityError');
     expect(error.message).toContain('the multipart ETag of the bytes received');
     expect(existsSync(target('multi-flip-bad.out'))).toBe(false);
-    expect(await leftoverPartFiles(folder.path)).toEqual([]);
+    expect(await leftoverPartFiles(rig.folder.path)).toEqual([]);
   });
 
   it('getObject (multipart object of this library): a flipped byte destroys the stream with IntegrityError at its end', async () => {
-    proxy.add(getOf('multi.bin'), { kind: 'flipResponseByte' });
-    const { body } = await service.getObject(bucket, 'multi.bin');
+    rig.proxy.add(getOf('multi.bin'), { kind: 'flipResponseByte' });
+    const { body } = await service.getObject(rig.bucket, 'multi.bin');
     expect(await errorCodeOf(readAll(body))).toBe('IntegrityError');
   });
 
   it('downloadFile (ranged): a 503 SlowDown on a range is retried; the file`s sha256 is the object`s', async () => {
-    const rule = proxy.add(getOf('multi.bin', 2), {
+    const rule = rig.proxy.add(getOf('multi.bin', 2), {
       kind: 'status',
       status: 503,
       code: 'SlowDown',
     });
-    await service.downloadFile(bucket, 'multi.bin', target('multi-slow.out'));
+    await service.downloadFile(rig.bucket, 'multi.bin', target('multi-slow.out'));
     expect(rule.matched).toBe(4);
     expect(await sha256File(target('multi-slow.out'))).toBe(multiSha);
   });
 
   it('getObject: good bodies read through unchanged (single-part, multipart, a range)', async () => {
-    const whole = await service.getObject(bucket, 'single.bin');
+    const whole = await service.getObject(rig.bucket, 'single.bin');
     expect(sha256(await readAll(whole.body))).toBe(sha256(single));
-    const multi = await service.getObject(bucket, 'multi.bin');
+    const multi = await service.getObject(rig.bucket, 'multi.bin');
     expect(sha256(await readAll(multi.body))).toBe(multiSha);
-    const range = await service.getObject(bucket, 'single.bin', { range: { start: 10, end: 99 } });
+    const range = await service.getObject(rig.bucket, 'single.bin', {
+      range: { start: 10, end: 99 },
+    });
     expect((await readAll(range.body)).equals(single.subarray(10, 100))).toBe(true);
   });
 
   it('getObject: a flipped byte destroys the stream with IntegrityError at its end', async () => {
-    proxy.add(getOf('single.bin'), { kind: 'flipResponseByte' });
-    const { body } = await service.getObject(bucket, 'single.bin');
+    rig.proxy.add(getOf('single.bin'), { kind: 'flipResponseByte' });
+    const { body } = await service.getObject(rig.bucket, 'single.bin');
     expect(await errorCodeOf(readAll(body))).toBe('IntegrityError');
   });
 
   it('getObject: a 200 whose Content-Length is shorter than the object destroys the stream with IntegrityError', async () => {
-    proxy.add(getOf('single.bin'), { kind: 'shortenResponse', bytes: 1000 });
-    const { body } = await service.getObject(bucket, 'single.bin');
+    rig.proxy.add(getOf('single.bin'), { kind: 'shortenResponse', bytes: 1000 });
+    const { body } = await service.getObject(rig.bucket, 'single.bin');
     expect(await errorCodeOf(readAll(body))).toBe('IntegrityError');
   });
 
   it('getObject: a body cut before its Content-Length destroys the stream with ConnectionFailed', async () => {
-    proxy.add(getOf('multi.bin'), {
+    rig.proxy.add(getOf('multi.bin'), {
       kind: 'shortenResponse',
       bytes: 1000,
       keepContentLength: true,
     });
-    const { body } = await service.getObject(bucket, 'multi.bin');
+    const { body } = await service.getObject(rig.bucket, 'multi.bin');
     expect(await errorCodeOf(readAll(body))).toBe('ConnectionFailed');
   });
 
   it('getObject (a range): a body longer than its range fails with IntegrityError', async () => {
-    proxy.add(getOf('multi.bin'), { kind: 'lengthenResponse', bytes: 10 });
+    rig.proxy.add(getOf('multi.bin'), { kind: 'lengthenResponse', bytes: 10 });
     const code = await errorCodeOf(
       service
-        .getObject(bucket, 'multi.bin', { range: { start: 0, end: 99 } })
+        .getObject(rig.bucket, 'multi.bin', { range: { start: 0, end: 99 } })
         .then(({ body }) => readAll(body)),
     );
     expect(code).toBe('IntegrityError');

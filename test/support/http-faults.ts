@@ -1,9 +1,10 @@
-import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { Test } from '@nestjs/testing';
 import { readdir } from 'node:fs/promises';
 import { BucketModule, BucketService, type BucketModuleSyncOptions } from 'nest-bucket';
 import { HttpFaultProxy } from './http-fault-proxy';
-import { serverOptions } from './s3';
+import { temporaryFolder } from './files';
+import { rawClient, removeBucket, serverOptions, uniqueBucketName } from './s3';
 
 /** Starts an HTTP fault proxy in front of the test server. */
 export function startHttpFaultProxy(): Promise<HttpFaultProxy> {
@@ -53,4 +54,42 @@ export async function openUploads(client: S3Client, bucket: string): Promise<str
 /** The names of the temporary download files left in a folder. */
 export async function leftoverPartFiles(folder: string): Promise<string[]> {
   return (await readdir(folder)).filter((name) => name.endsWith('.part'));
+}
+
+/** What the HTTP-fault tests of one `describe` share: set up before its tests, removed after. */
+export interface FaultRig {
+  /** A client straight to the server, past the proxy: what the server really holds. */
+  direct: S3Client;
+  /** The proxy between the service and the server; its rules are cleared after each test. */
+  proxy: HttpFaultProxy;
+  /** A bucket of the `describe`'s own, emptied and deleted after its tests. */
+  bucket: string;
+  /** A temporary folder for source and downloaded files. */
+  folder: { path: string; remove: () => Promise<void> };
+}
+
+/**
+ * Registers, in the current `describe`, the set-up and tear-down of a {@link FaultRig}: the
+ * returned object is filled before the `describe`'s own `beforeAll` runs, and torn down after its
+ * own `afterAll` (Vitest runs after-hooks in reverse order).
+ */
+export function useFaultRig(label: string): FaultRig {
+  const rig = {} as FaultRig;
+  beforeAll(async () => {
+    rig.direct = rawClient();
+    rig.proxy = await startHttpFaultProxy();
+    rig.bucket = uniqueBucketName(label);
+    await rig.direct.send(new CreateBucketCommand({ Bucket: rig.bucket }));
+    rig.folder = await temporaryFolder();
+  });
+  afterAll(async () => {
+    await removeBucket(rig.direct, rig.bucket);
+    rig.direct.destroy();
+    await rig.proxy.stop();
+    await rig.folder.remove();
+  });
+  afterEach(() => {
+    rig.proxy.reset();
+  });
+  return rig;
 }
