@@ -1,4 +1,3 @@
-import type { BucketService } from './bucket.service';
 import type {
   BucketFileInfo,
   CustomerKeyOption,
@@ -19,6 +18,77 @@ import type {
 } from './bucket.types';
 
 /**
+ * What a {@link BucketHandle} needs from its service: the file operations of `BucketService`
+ * that take the bucket as their first argument. `BucketService` implements it (and so does the
+ * in-memory fake of `nest-bucket/testing`); it is its own type so that this file need not import
+ * the service.
+ */
+export interface BucketFileOperations {
+  /** See {@link BucketService.uploadFile}. */
+  uploadFile(
+    bucket: string,
+    filePath: string,
+    key?: string,
+    options?: UploadFileOptions,
+  ): Promise<UploadFileResult>;
+  /** See {@link BucketService.downloadFile}. */
+  downloadFile(
+    bucket: string,
+    key: string,
+    destinationPath: string,
+    options?: DownloadFileOptions,
+  ): Promise<DownloadFileResult>;
+  /** See {@link BucketService.deleteFile}. */
+  deleteFile(bucket: string, key: string): Promise<void>;
+  /** See {@link BucketService.deleteFiles}. */
+  deleteFiles(
+    bucket: string,
+    keys: readonly string[],
+    options?: { signal?: AbortSignal },
+  ): Promise<DeleteFilesResult>;
+  /** See {@link BucketService.getBucketFiles}. */
+  getBucketFiles(bucket: string, prefix?: string): Promise<string[]>;
+  /** See {@link BucketService.getBucketFile}. */
+  getBucketFile(bucket: string, key: string, options?: CustomerKeyOption): Promise<BucketFileInfo>;
+  /** See {@link BucketService.fileExists}. */
+  fileExists(bucket: string, key: string, options?: CustomerKeyOption): Promise<boolean>;
+  /** See {@link BucketService.listFiles}. */
+  listFiles(
+    bucket: string,
+    options?: ListFilesOptions,
+  ): AsyncGenerator<ListedFile, void, undefined>;
+  /** See {@link BucketService.listFolders}. */
+  listFolders(bucket: string, options?: { prefix?: string; delimiter?: string }): Promise<string[]>;
+  /** See {@link BucketService.putObject}. */
+  putObject(
+    bucket: string,
+    key: string,
+    body: ObjectBody,
+    options?: PutObjectOptions,
+  ): Promise<PutObjectResult>;
+  /** See {@link BucketService.getObject}. */
+  getObject(bucket: string, key: string, options?: GetObjectOptions): Promise<GetObjectResult>;
+  /** See {@link BucketService.copyFile}. */
+  copyFile(
+    sourceBucket: string,
+    sourceKey: string,
+    destinationBucket: string,
+    destinationKey: string,
+    options?: CopyFileOptions,
+  ): Promise<PutObjectResult>;
+  /** See {@link BucketService.moveFile}. */
+  moveFile(
+    sourceBucket: string,
+    sourceKey: string,
+    destinationBucket: string,
+    destinationKey: string,
+    options?: CopyFileOptions,
+  ): Promise<PutObjectResult>;
+  /** See {@link BucketService.getPresignedUrl}. */
+  getPresignedUrl(bucket: string, key: string, options?: PresignedUrlOptions): Promise<string>;
+}
+
+/**
  * The file operations of `BucketService` on one bucket, without the bucket argument:
  * `const media = bucketService.bucket('media'); await media.putObject('a.png', body);`.
  * Get one from {@link BucketService.bucket}; it holds no state of its own.
@@ -29,7 +99,7 @@ export class BucketHandle {
    * @param name - the bucket, already checked against S3's naming rules
    */
   constructor(
-    private readonly service: BucketService,
+    private readonly service: BucketFileOperations,
     readonly name: string,
   ) {}
 

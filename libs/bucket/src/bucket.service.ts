@@ -13,7 +13,7 @@ import { createSigningClient, httpAgentOf } from './bucket.client';
 import { BucketConnection, type RunOptions } from './bucket.connection';
 import { toBucketError } from './bucket.error-mapping';
 import { BucketError, type BucketErrorContext } from './bucket.errors';
-import { BucketHandle } from './bucket.handle';
+import { BucketHandle, type BucketFileOperations } from './bucket.handle';
 import * as messages from './bucket.messages';
 import type { ResolvedBucketOptions } from './bucket.options';
 import type { PresignedPost, PresignedPostOptions } from './presigned-post.types';
@@ -93,7 +93,7 @@ import { headEtag, uploadBody, type UploadParams, type UploadPlan } from './tran
  * `BucketError` with a stable `code` on failure, and with `debug` logs one line.
  */
 export class BucketService
-  implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
+  implements BucketFileOperations, OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown
 {
   private readonly logger: Logger;
   private readonly connection: BucketConnection;

@@ -6,7 +6,7 @@ export type {
   BucketOptionsFactory,
 } from './bucket.module-options';
 export { BucketService } from './bucket.service';
-export { BucketHandle } from './bucket.handle';
+export { BucketHandle, type BucketFileOperations } from './bucket.handle';
 export { BucketHealthIndicator, type BucketHealthCheckOptions } from './bucket.health';
 export {
   BUCKET_OPTION_DEFAULTS,

@@ -14,7 +14,7 @@ import type {
 } from '../bucket.types';
 import { assertOptionalInteger, describeValue, invalidArgument } from '../bucket.validation';
 import { attributeParams } from './object-attributes';
-import { unquote } from './objects';
+import { unquote } from './etag';
 
 /** S3's part numbers: 1 to 10,000. */
 const MAX_PART_NUMBER = 10_000;

@@ -1,14 +1,13 @@
 import {
   CreateBucketCommand,
-  HeadBucketCommand,
   paginateListBuckets,
   type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { bucketErrorCodeOf } from '../bucket.error-mapping';
 import { createBucketError } from '../bucket.errors';
 import { operationFailed } from '../bucket.messages';
 import { deleteInBatches } from './batch-delete';
+import { bucketExists } from './bucket-exists';
 import { listingPages } from './listing';
 import { abortAllMultipartUploads } from './multipart-cleanup';
 
@@ -19,19 +18,6 @@ export async function listBucketNames(client: S3Client): Promise<string[]> {
     for (const bucket of page.Buckets ?? []) if (bucket.Name) names.push(bucket.Name);
   }
   return names;
-}
-
-/** Whether a bucket exists, from a `HeadBucket`; a 403 (someone else's bucket) counts as existing. @internal */
-export async function bucketExists(client: S3Client, bucket: string): Promise<boolean> {
-  try {
-    await client.send(new HeadBucketCommand({ Bucket: bucket }));
-    return true;
-  } catch (error) {
-    const code = bucketErrorCodeOf(error, { bucket });
-    if (code === 'NoSuchBucket') return false;
-    if (code === 'AccessDenied') return true;
-    throw error;
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import type { ListedFile } from '../bucket.types';
-import { unquote } from './objects';
+import { unquote } from './etag';
 
 /** What to list. @internal */
 export interface ListingQuery {

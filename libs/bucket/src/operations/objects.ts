@@ -24,14 +24,12 @@ import {
   storedAttributes,
   taggingOf,
 } from './object-attributes';
-import { bucketExists } from './buckets';
+import { bucketExists } from './bucket-exists';
+import { unquote } from './etag';
 
-/** Strips the quotes S3 puts around ETags. @internal */
-export function unquote(etag: string | undefined): string | undefined {
-  return etag !== undefined && etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"')
-    ? etag.slice(1, -1)
-    : etag;
-}
+// `transfers/` still imports `unquote` from here; it lives in `./etag` so that `listing` need not
+// import this file.
+export { unquote };
 
 /** An object's metadata, from a `HeadObject`. @internal */
 export async function headObject(
