@@ -9,6 +9,8 @@
 
 import AwsS3 from '@uppy/aws-s3';
 import Uppy, { type Body as UppyBody, type UppyFile } from '@uppy/core';
+import { element, h } from './dom.mts';
+import { formatSize, quote } from './format.mts';
 import { uploadPartBytes } from './post-upload.mts';
 
 /** Files larger than this go as multipart uploads; the others as one presigned POST. */
@@ -22,8 +24,6 @@ export interface DirectUploadsHost {
   notice(text: string): void;
   /** Shows a failure in the assertive live region. */
   error(text: string): void;
-  /** `5 MiB`: a size for people. */
-  formatSize(bytes: number): string;
   /** Called once a file is stored (the page refreshes its bucket list). */
   stored(bucket: string, key: string): void;
 }
@@ -46,25 +46,6 @@ interface DirectRow {
   readonly pause: HTMLButtonElement;
   readonly cancel: HTMLButtonElement;
 }
-
-function element<T extends HTMLElement>(id: string, type: new () => T): T {
-  const found = document.getElementById(id);
-  if (!(found instanceof type)) throw new Error(`The page has no #${id} ${type.name}.`);
-  return found;
-}
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const created = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) created.setAttribute(name, value);
-  created.append(...children);
-  return created;
-}
-
-const quote = (name: string): string => `“${name}”`;
 
 /** The download URL of a stored key, each segment percent-encoded. */
 function downloadUrl(key: string): string {
@@ -92,9 +73,9 @@ export async function startDirectUploads(host: DirectUploadsHost): Promise<void>
   const settings = (await response.json()) as { bucket: string; maxFileSize: number };
   ui.about.textContent =
     `Files go from this browser straight to bucket ${quote(settings.bucket)}, with Uppy: ` +
-    `over ${host.formatSize(MULTIPART_THRESHOLD)} as a multipart upload (parts of 5 MiB, ` +
+    `over ${formatSize(MULTIPART_THRESHOLD)} as a multipart upload (parts of 5 MiB, ` +
     `pause, resume), smaller ones as one presigned POST. Limit: ` +
-    `${host.formatSize(settings.maxFileSize)}.`;
+    `${formatSize(settings.maxFileSize)}.`;
 
   const uppy = new Uppy<Meta, Body>({ autoProceed: true, allowMultipleUploadBatches: true });
   uppy.use(AwsS3<Meta, Body>, {
@@ -152,7 +133,7 @@ export async function startDirectUploads(host: DirectUploadsHost): Promise<void>
       'li',
       { 'data-state': 'uploading', 'data-method': method },
       h('span', { class: 'key' }, name),
-      h('span', { class: 'size' }, host.formatSize(size)),
+      h('span', { class: 'size' }, formatSize(size)),
       bar,
       percent,
       status,
