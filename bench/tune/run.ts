@@ -131,6 +131,7 @@ async function main(): Promise<void> {
         const file = await open(target, 'w');
         try {
           await downloadToFile(client, { operation: 'downloadFile', bucket, key: 'source' }, file, {
+            verifyChecksums: true,
             partSizeBytes: 8 * MIB,
             concurrency: 8,
           });

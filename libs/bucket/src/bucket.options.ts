@@ -133,6 +133,16 @@ export interface BucketModuleOptions {
    */
   downloadConcurrency?: number;
   /**
+   * Checks bytes end to end with MD5 (see the Guarantees page of the docs): every PutObject and
+   * UploadPart whose bytes are known (files, buffers) carries its `Content-MD5`, which the server
+   * checks (`BadDigest`, then resent), and a download is hashed against the object's ETag where it
+   * can be recomputed (`IntegrityError` on a difference). Costs about 1.5 CPU s per GiB each way;
+   * `false` trades these checks for that CPU. Lengths, Content-Range and `If-Match` are checked
+   * either way. A call's `verifyChecksums` overrides it. Default: true.
+   * Env: `BUCKET_VERIFY_CHECKSUMS`.
+   */
+  verifyChecksums?: boolean;
+  /**
    * When the SDK adds checksums to requests. Default: `WHEN_REQUIRED`, because Ceph RGW and
    * other S3-compatible servers reject the SDK's aws-chunked trailing checksums with HTTP 411.
    * Env: `BUCKET_REQUEST_CHECKSUM_CALCULATION`.
@@ -183,6 +193,7 @@ export const BUCKET_OPTION_DEFAULTS = {
   partSizeBytes: 8 * MIB,
   uploadConcurrency: 4,
   downloadConcurrency: 8,
+  verifyChecksums: true,
   requestChecksumCalculation: 'WHEN_REQUIRED',
   responseChecksumValidation: 'WHEN_REQUIRED',
 } as const satisfies Partial<BucketModuleOptions>;
@@ -340,6 +351,7 @@ export const BUCKET_OPTION_SPECS: Record<keyof BucketModuleOptions, OptionSpec> 
     env: 'BUCKET_DOWNLOAD_CONCURRENCY',
     parse: parseInteger(1, 64, 'must be an integer from 1 to 64'),
   },
+  verifyChecksums: { env: 'BUCKET_VERIFY_CHECKSUMS', parse: parseBoolean },
   requestChecksumCalculation: {
     env: 'BUCKET_REQUEST_CHECKSUM_CALCULATION',
     parse: parseChecksumMode,

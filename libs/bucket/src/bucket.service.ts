@@ -348,7 +348,16 @@ export class BucketService
       assertReadKey(options, context);
       return this.connection.run(
         context,
-        () => getObjectStream(this.client, bucket, key, range, options.signal, options.customerKey),
+        () =>
+          getObjectStream(
+            this.client,
+            bucket,
+            key,
+            range,
+            options.signal,
+            options.customerKey,
+            options.verifyChecksums ?? this.options.verifyChecksums,
+          ),
         { signal: options.signal },
       );
     });
@@ -401,6 +410,7 @@ export class BucketService
         onProgress: options.onProgress,
         throughput: this.throughputLimit(),
         customerKey: options.customerKey,
+        verifyChecksums: options.verifyChecksums ?? this.options.verifyChecksums,
       };
       // The temporary file is made before any request, so that a destination that cannot be
       // written (which access() does not reveal to root) fails without touching the network.
@@ -924,6 +934,7 @@ export class BucketService
       },
       retry: { maxAttempts: this.options.maxAttempts, baseDelayMs: this.options.retryBaseDelayMs },
       throughput: this.throughputLimit(),
+      verifyChecksums: options.verifyChecksums ?? this.options.verifyChecksums,
     };
   }
 

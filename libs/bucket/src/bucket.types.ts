@@ -47,6 +47,16 @@ export interface CustomerKeyOption {
   customerKey?: Uint8Array;
 }
 
+/** Whether a transfer checks its bytes with MD5, overriding the module's `verifyChecksums`. */
+export interface ChecksumOption {
+  /**
+   * `false` skips the MD5 checks of this transfer (`Content-MD5` on uploads, the ETag check of
+   * downloads) to save their CPU; lengths are still checked. Default: the module's
+   * `verifyChecksums` (true).
+   */
+  verifyChecksums?: boolean;
+}
+
 /** HTTP headers stored with an object, and sent back with it on every read. */
 export interface ObjectHeaders {
   /** `Cache-Control`, for example `public, max-age=31536000, immutable`. Printable ASCII. */
@@ -94,7 +104,7 @@ export interface TransferOptions {
 }
 
 /** Options of `uploadFile`. */
-export interface UploadFileOptions extends TransferOptions, UploadAttributes {
+export interface UploadFileOptions extends TransferOptions, UploadAttributes, ChecksumOption {
   /** The Content-Type to store. Default: guessed from the file's extension, else `application/octet-stream`. */
   contentType?: string;
   /** User metadata to store (`x-amz-meta-*`). */
@@ -116,7 +126,7 @@ export interface UploadFileResult {
 }
 
 /** Options of `downloadFile`. */
-export interface DownloadFileOptions extends TransferOptions, CustomerKeyOption {
+export interface DownloadFileOptions extends TransferOptions, CustomerKeyOption, ChecksumOption {
   /** Aborts the download; nothing is left at the destination. */
   signal?: AbortSignal;
 }
@@ -137,7 +147,7 @@ export interface DownloadFileResult {
 export type ObjectBody = Buffer | Uint8Array | string | Readable;
 
 /** Options of `putObject`. */
-export interface PutObjectOptions extends TransferOptions, UploadAttributes {
+export interface PutObjectOptions extends TransferOptions, UploadAttributes, ChecksumOption {
   /** The Content-Type to store. Default: `application/octet-stream`. */
   contentType?: string;
   /** User metadata to store (`x-amz-meta-*`). */
@@ -159,7 +169,7 @@ export interface PutObjectResult {
 }
 
 /** Options of `getObject`. */
-export interface GetObjectOptions extends CustomerKeyOption {
+export interface GetObjectOptions extends CustomerKeyOption, ChecksumOption {
   /** Only these bytes: `{ start, end }` (inclusive) or an HTTP Range value such as `bytes=0-99`. */
   range?: ByteRange | string;
   /** Aborts the request and the body stream. */

@@ -43,6 +43,7 @@ export type {
   CompletedUploadPart,
   CopyFileOptions,
   CreateMultipartUploadOptions,
+  ChecksumOption,
   CustomerKeyOption,
   DeleteBucketOptions,
   DeleteFilesResult,

@@ -39,7 +39,9 @@ export async function putFile(
   const guard = watchThroughput(plan.throughput, context, fail);
   const range = { path: filePath, start: 0, length: size };
   try {
-    const contentMd5 = await contentMd5OfFileRange(range, abortSignal);
+    const contentMd5 = plan.verifyChecksums
+      ? await contentMd5OfFileRange(range, abortSignal)
+      : undefined;
     const sendOnce = () =>
       sendFileRange(range, context, { onFailure: fail, onBytes: guard.count }, (body) =>
         client.send(

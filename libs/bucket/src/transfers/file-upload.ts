@@ -76,7 +76,9 @@ export async function uploadFileInParts(
       const start = index * partSizeBytes;
       const length = Math.min(partSizeBytes, size - start);
       const range = { path: filePath, start, length };
-      const contentMd5 = await contentMd5OfFileRange(range, partSignal);
+      const contentMd5 = plan.verifyChecksums
+        ? await contentMd5OfFileRange(range, partSignal)
+        : undefined;
       const sendPart = () =>
         sendFileRange(range, context, watch, (body) =>
           client.send(

@@ -39,6 +39,8 @@ export interface UploadPlan {
   retry?: RetryPolicy;
   /** The slowest an upload from a file may go before it fails with `Timeout`. */
   throughput?: ThroughputLimit;
+  /** Whether requests whose bytes are known carry their `Content-MD5`. */
+  verifyChecksums: boolean;
 }
 
 /**
@@ -78,7 +80,8 @@ export async function uploadBody(
     try {
       // A body in memory carries its MD5, for the server to check; a stream's bytes are not known
       // before they are sent.
-      const contentMd5 = body instanceof Readable ? undefined : contentMd5Of(body);
+      const contentMd5 =
+        body instanceof Readable || !plan.verifyChecksums ? undefined : contentMd5Of(body);
       const send = () =>
         client.send(
           new PutObjectCommand({
