@@ -75,6 +75,8 @@ function loopbackRatios(sizes: SizeResult[]): Issue14Ratio[] {
       vs('upload', VARIANT.curl, 0.9),
       vs('upload', VARIANT.boto3, 1.2),
       vs('upload', VARIANT.minio),
+      vs('download', VARIANT.libraryUnchecked),
+      vs('upload', VARIANT.libraryUnchecked),
     );
   }
   return out;
@@ -112,6 +114,11 @@ function cappedRatios(sizes: SizeResult[], link: LinkSettings, plan: LibraryPlan
           `${NAME[direction]} ${label} / sum of caps (${Math.round(caps / link.mibPerSec)} x ${link.mibPerSec} MiB/s)`,
           library && summarize(library.samples.map((v) => v / caps)),
           0.85,
+        ),
+        entry(
+          'capped link',
+          `${NAME[direction]} ${label} / ${VARIANT.libraryUnchecked}: the checksums' cost`,
+          libraryRatio(size, direction, VARIANT.libraryUnchecked),
         ),
         entry(
           'capped link',

@@ -6,7 +6,6 @@ import { writeRandomFile } from '../files';
 import type { RssGrowth } from '../memory';
 import { summarize, type Summary } from '../stats';
 import { runInFreshProcess } from '../transfers/fresh-process';
-import { sdkUpload } from '../transfers/sdk';
 import {
   downloadVariants,
   uploadVariants,
@@ -168,7 +167,9 @@ export async function runLargeTransfers(
               job: { bucket, key: probeKey, path: source, size: bytes },
             }).finally(() => remove(probeKey));
       const key = `large/${bytes}/source`;
-      await sdkUpload(context.client, bucket, key, source);
+      // Uploaded by the library, which records its part size: `downloadFile` then hashes the
+      // whole multipart object against its ETag, the check a user gets on their own uploads.
+      await context.service.uploadFile(bucket, source, key);
       try {
         const download = await measureAll(
           {

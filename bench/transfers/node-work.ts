@@ -19,6 +19,7 @@ export interface TransferJob {
 /** The Node variants, by the name the tables use. */
 export const NODE_VARIANT = {
   library: 'nest-bucket',
+  libraryUnchecked: 'nest-bucket, verifyChecksums: false',
   sdk: 'raw SDK',
   http: 'raw HTTP',
   httpFetch: 'raw HTTP (fetch)',
@@ -54,6 +55,9 @@ export function nodeWork(
     switch (name) {
       case NODE_VARIANT.library:
         return (job) => service.uploadFile(job.bucket, job.path, job.key).then(none);
+      case NODE_VARIANT.libraryUnchecked:
+        return (job) =>
+          service.uploadFile(job.bucket, job.path, job.key, { verifyChecksums: false }).then(none);
       case NODE_VARIANT.sdk:
         return (job) => sdkUpload(client, job.bucket, job.key, job.path).then(none);
       case NODE_VARIANT.http:
@@ -74,6 +78,9 @@ export function nodeWork(
   switch (name) {
     case NODE_VARIANT.library:
       return (job) => service.downloadFile(job.bucket, job.key, job.path).then(none);
+    case NODE_VARIANT.libraryUnchecked:
+      return (job) =>
+        service.downloadFile(job.bucket, job.key, job.path, { verifyChecksums: false }).then(none);
     case NODE_VARIANT.sdk:
       return (job) => sdkDownload(client, job.bucket, job.key, job.path).then(none);
     case NODE_VARIANT.http:

@@ -152,7 +152,8 @@ function viaCurl(
 }
 
 /**
- * The upload variants: `uploadFile` (library defaults), lib-storage's `Upload` with its defaults,
+ * The upload variants: `uploadFile` (library defaults, and with `verifyChecksums: false` for the
+ * cost of Content-MD5), lib-storage's `Upload` with its defaults,
  * the presigned-URL multipart upload over `node:http` (and over `fetch` when `withFetch`),
  * minio's `fPutObject`, one curl PUT of the whole file to a presigned URL, and boto3's
  * `upload_file` when available.
@@ -167,6 +168,7 @@ export function uploadVariants(context: VariantContext, withFetch: boolean): Tra
   const node = (name: NodeVariantName) => nodeVariant(context, name, 'upload', stored);
   return [
     node(VARIANT.library),
+    node(VARIANT.libraryUnchecked),
     node(VARIANT.sdk),
     node(VARIANT.http),
     ...(withFetch ? [node(VARIANT.httpFetch)] : []),
@@ -183,7 +185,8 @@ export function uploadVariants(context: VariantContext, withFetch: boolean): Tra
 }
 
 /**
- * The download variants: `downloadFile` (library defaults), one streamed `GetObject` piped to a
+ * The download variants: `downloadFile` (library defaults, and with `verifyChecksums: false` for
+ * the cost of the ETag check), one streamed `GetObject` piped to a
  * file, parallel ranged presigned GETs over `node:http` each piped into the file at its offset,
  * minio's `fGetObject`, curl: one stream, and `--parallel` over the ranges of `downloadFile` (see
  * `curlParallelGet`), and boto3's `download_file` when available; with `withFetch`, also the same ranged GETs over
@@ -205,6 +208,7 @@ export function downloadVariants(context: VariantContext, withFetch: boolean): T
   const node = (name: NodeVariantName) => nodeVariant(context, name, 'download', written);
   return [
     node(VARIANT.library),
+    node(VARIANT.libraryUnchecked),
     node(VARIANT.sdk),
     node(VARIANT.http),
     node(VARIANT.minio),
