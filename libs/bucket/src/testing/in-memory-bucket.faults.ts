@@ -1,4 +1,10 @@
-import type { BucketErrorCode } from '../bucket.errors';
+import {
+  createBucketError,
+  type BucketError,
+  type BucketErrorCode,
+  type BucketErrorContext,
+} from '../bucket.errors';
+import { operationFailed } from '../bucket.messages';
 import type { BucketOperation } from './bucket-service-contract';
 
 /** Options of {@link InMemoryBucketService.failNext}: which calls fail, and how often. */
@@ -111,4 +117,38 @@ function matches(failure: PendingFailure, target: CallTarget): boolean {
   if (failure.bucket !== undefined && failure.bucket !== target.bucket) return false;
   if (failure.key !== undefined && failure.key !== target.key) return false;
   return true;
+}
+
+/**
+ * The cause of an error that {@link InMemoryBucketService.failNext} scheduled: check
+ * `error.cause instanceof SimulatedBucketFailure` to tell a simulated failure from a real one.
+ */
+export class SimulatedBucketFailure extends Error {
+  /**
+   * @param code - the code the failure was scheduled with
+   * @param detail - the detail of the message
+   */
+  constructor(
+    readonly code: BucketErrorCode,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'SimulatedBucketFailure';
+  }
+}
+
+/**
+ * A `BucketError` for a simulated failure, as the real service would build it for `context`,
+ * with a {@link SimulatedBucketFailure} as its cause.
+ * @internal
+ */
+export function simulatedError(
+  code: BucketErrorCode,
+  detail: string,
+  context: BucketErrorContext,
+): BucketError {
+  return createBucketError(code, operationFailed(code, context, detail), {
+    ...context,
+    cause: new SimulatedBucketFailure(code, detail),
+  });
 }

@@ -11,7 +11,8 @@ import {
   type BucketErrorCode,
 } from '../bucket.errors';
 import { operationFailed } from '../bucket.messages';
-import { InMemoryBucketService, SimulatedBucketFailure } from './in-memory-bucket.service';
+import { SimulatedBucketFailure } from './in-memory-bucket.faults';
+import { InMemoryBucketService } from './in-memory-bucket.service';
 
 /** The error a promise rejects with (fails the test if it resolves). */
 async function rejection(promise: Promise<unknown>): Promise<BucketError> {

@@ -5,11 +5,7 @@
 export { BucketTestingModule, getInMemoryBucketToken } from './bucket-testing.module';
 export type { BucketTestingModuleOptions, InMemoryBucketOptions } from './bucket-testing.options';
 export type { BucketOperation, BucketServiceContract } from './bucket-service-contract';
-export {
-  InMemoryBucketService,
-  SimulatedBucketFailure,
-  type SeedObjectOptions,
-  type StoredObjectInfo,
-} from './in-memory-bucket.service';
-export type { FailNextOptions } from './in-memory-bucket.faults';
+export { InMemoryBucketService } from './in-memory-bucket.service';
+export type { SeedObjectOptions, StoredObjectInfo } from './in-memory-bucket.inspection';
+export { SimulatedBucketFailure, type FailNextOptions } from './in-memory-bucket.faults';
 export { compareKeys } from './in-memory-bucket.store';
