@@ -71,7 +71,14 @@ export class BucketError extends Error {
   }
 
   /** A plain object for logs and API responses, without the stack or the cause. */
-  toJSON(): { name: string; code: BucketErrorCode; message: string } {
+  toJSON(): {
+    /** The class's name, e.g. `BucketNotFoundError`. */
+    name: string;
+    /** The stable {@link BucketError.code}. */
+    code: BucketErrorCode;
+    /** The message, without the cause. */
+    message: string;
+  } {
     return { name: this.name, code: this.code, message: this.message };
   }
 }

@@ -174,27 +174,49 @@ const MIB = 1024 * 1024;
 
 /** The default of every optional field. `port` and `useSsl` are derived from `host`. */
 export const BUCKET_OPTION_DEFAULTS = {
+  /** {@inheritDoc BucketModuleOptions.signatureVersion} */
   signatureVersion: 's3v4',
+  /** {@inheritDoc BucketModuleOptions.region} */
   region: 'us-east-1',
+  /** {@inheritDoc BucketModuleOptions.forcePathStyle} */
   forcePathStyle: true,
+  /** {@inheritDoc BucketModuleOptions.autoConnect} */
   autoConnect: true,
+  /** {@inheritDoc BucketModuleOptions.debug} */
   debug: false,
+  /** {@inheritDoc BucketModuleOptions.healthTimeoutMs} */
   healthTimeoutMs: 1000,
+  /** {@inheritDoc BucketModuleOptions.connectTimeoutMs} */
   connectTimeoutMs: 5000,
+  /** {@inheritDoc BucketModuleOptions.requestTimeoutMs} */
   requestTimeoutMs: 30_000,
+  /** {@inheritDoc BucketModuleOptions.maxAttempts} */
   maxAttempts: 3,
+  /** {@inheritDoc BucketModuleOptions.maxSockets} */
   maxSockets: 50,
+  /** {@inheritDoc BucketModuleOptions.retryBaseDelayMs} */
   retryBaseDelayMs: 100,
+  /** {@inheritDoc BucketModuleOptions.minBytesPerSecond} */
   minBytesPerSecond: 1024,
+  /** {@inheritDoc BucketModuleOptions.stallTimeoutMs} */
   stallTimeoutMs: 30_000,
+  /** {@inheritDoc BucketModuleOptions.shutdownDrainMs} */
   shutdownDrainMs: 10_000,
+  /** {@inheritDoc BucketModuleOptions.multipartThresholdBytes} */
   multipartThresholdBytes: 16 * MIB,
+  /** {@inheritDoc BucketModuleOptions.multipartCopyThresholdBytes} */
   multipartCopyThresholdBytes: 5 * 1024 * MIB,
+  /** {@inheritDoc BucketModuleOptions.partSizeBytes} */
   partSizeBytes: 8 * MIB,
+  /** {@inheritDoc BucketModuleOptions.uploadConcurrency} */
   uploadConcurrency: 4,
+  /** {@inheritDoc BucketModuleOptions.downloadConcurrency} */
   downloadConcurrency: 8,
+  /** {@inheritDoc BucketModuleOptions.verifyChecksums} */
   verifyChecksums: true,
+  /** {@inheritDoc BucketModuleOptions.requestChecksumCalculation} */
   requestChecksumCalculation: 'WHEN_REQUIRED',
+  /** {@inheritDoc BucketModuleOptions.responseChecksumValidation} */
   responseChecksumValidation: 'WHEN_REQUIRED',
 } as const satisfies Partial<BucketModuleOptions>;
 

@@ -830,7 +830,14 @@ export class BucketService
   }
 
   /** A JSON view without secrets. */
-  toJSON(): { name?: string; endpoint: string; state: string } {
+  toJSON(): {
+    /** The instance's name; none for the default instance. */
+    name?: string;
+    /** The server's URL, without credentials. */
+    endpoint: string;
+    /** The connection's state: `never`, `connected`, `lost` or `disconnected`. */
+    state: string;
+  } {
     return { name: this.name, endpoint: this.endpoint, state: this.connection.state };
   }
 

@@ -35,11 +35,39 @@ export interface BucketFileInfo {
  * HEAD and copy of the object must give it again, as `customerKey`).
  */
 export type ServerSideEncryption =
-  { type: 'SSE-S3' } | { type: 'SSE-KMS'; keyId?: string } | { type: 'SSE-C'; key: Uint8Array };
+  | {
+      /** Keys the server manages (`AES256`). */
+      type: 'SSE-S3';
+    }
+  | {
+      /** A key of the server's key management service. */
+      type: 'SSE-KMS';
+      /** The KMS key's id or ARN. Default: the server's default key. */
+      keyId?: string;
+    }
+  | {
+      /** A key that the caller keeps. */
+      type: 'SSE-C';
+      /** The 32-byte (AES-256) key. Never logged nor recorded. */
+      key: Uint8Array;
+    };
 
 /** How the server says an object is encrypted: as `ServerSideEncryption`, without an SSE-C key. */
 export type StoredEncryption =
-  { type: 'SSE-S3' } | { type: 'SSE-KMS'; keyId?: string } | { type: 'SSE-C' };
+  | {
+      /** Keys the server manages (`AES256`). */
+      type: 'SSE-S3';
+    }
+  | {
+      /** A key of the server's key management service. */
+      type: 'SSE-KMS';
+      /** The KMS key's id or ARN, as the server reports it. */
+      keyId?: string;
+    }
+  | {
+      /** A key that the caller keeps: reads must give it as `customerKey`. */
+      type: 'SSE-C';
+    };
 
 /** The key of an object stored with SSE-C, for the operations that read it. */
 export interface CustomerKeyOption {
@@ -234,7 +262,14 @@ export interface DeleteFilesResult {
   /** Keys deleted (or that did not exist, as S3 counts them). */
   deleted: string[];
   /** Keys the server refused, each with the code and the server's message. */
-  failed: { key: string; code: BucketErrorCode; message: string }[];
+  failed: {
+    /** The key that was not deleted. */
+    key: string;
+    /** Why, as a {@link BucketError.code}, e.g. `AccessDenied`. */
+    code: BucketErrorCode;
+    /** The server's message. */
+    message: string;
+  }[];
 }
 
 /** Options of `deleteBucket`. */

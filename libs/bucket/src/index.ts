@@ -1,3 +1,9 @@
+/**
+ * nest-bucket: object storage for NestJS on any S3-compatible server. Import `BucketModule`,
+ * inject `BucketService` (or a named instance with `@InjectBucket(name)`), and catch
+ * `BucketError`s by their stable `code`. The in-memory fake for tests is in `nest-bucket/testing`.
+ * @module nest-bucket
+ */
 export { BucketModule } from './bucket.module';
 export type {
   BucketModuleAsyncOptions,

@@ -14,7 +14,12 @@ export interface PresignedPostOptions {
    */
   keyPrefix?: string;
   /** The smallest and largest body, in bytes, from 0 to 5 GiB. Default: no bound but the server's. */
-  contentLengthRange?: { min?: number; max: number };
+  contentLengthRange?: {
+    /** The smallest body accepted. Default: 0. */
+    min?: number;
+    /** The largest body accepted. */
+    max: number;
+  };
   /** The exact Content-Type the uploader must send (in the form's `Content-Type` field). */
   contentType?: string;
   /** Or a prefix that the Content-Type must start with, e.g. `image/`. */

@@ -3,12 +3,60 @@ import type { BucketService } from '../bucket.service';
 
 /** What a browser asks for, as `authorize` sees it. */
 export type BrowserUploadAction =
-  | { kind: 'params'; key: string; filename: string; type: string }
-  | { kind: 'create'; key: string; filename: string; type: string }
-  | { kind: 'sign'; key: string; uploadId: string; partNumbers: number[] }
-  | { kind: 'list'; key: string; uploadId: string }
-  | { kind: 'complete'; key: string; uploadId: string }
-  | { kind: 'abort'; key: string; uploadId: string };
+  | {
+      /** A new single upload: a presigned POST (Uppy's `getUploadParameters`). */
+      kind: 'params';
+      /** The key chosen by the `key` option. */
+      key: string;
+      /** The file's name on the user's computer. */
+      filename: string;
+      /** The MIME type the browser declared. */
+      type: string;
+    }
+  | {
+      /** A new multipart upload (Uppy's `createMultipartUpload`). */
+      kind: 'create';
+      /** The key chosen by the `key` option. */
+      key: string;
+      /** The file's name on the user's computer. */
+      filename: string;
+      /** The MIME type the browser declared. */
+      type: string;
+    }
+  | {
+      /** URLs for parts of a multipart upload (Uppy's `signPart`, `prepareUploadParts`). */
+      kind: 'sign';
+      /** The upload's key, as the browser sends it back. */
+      key: string;
+      /** The multipart upload's id. */
+      uploadId: string;
+      /** The parts to sign, from 1 to 10,000. */
+      partNumbers: number[];
+    }
+  | {
+      /** The parts uploaded so far, to resume (Uppy's `listParts`). */
+      kind: 'list';
+      /** The upload's key, as the browser sends it back. */
+      key: string;
+      /** The multipart upload's id. */
+      uploadId: string;
+    }
+  | {
+      /** Assembling the parts into the object (Uppy's `completeMultipartUpload`). */
+      kind: 'complete';
+      /** The upload's key, as the browser sends it back. */
+      key: string;
+      /** The multipart upload's id. */
+      uploadId: string;
+    }
+  | {
+      /** Cancelling the upload and its parts (Uppy's `abortMultipartUpload`). */
+      kind: 'abort';
+      /** The upload's key, as the browser sends it back. */
+      key: string;
+      /** The multipart upload's id. */
+      uploadId: string;
+    };
 
 /** The file a browser announces when it begins an upload. */
 export interface AnnouncedFile {

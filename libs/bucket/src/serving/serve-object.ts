@@ -8,6 +8,7 @@ import { isNotModified, parseRangeHeader } from './http-range';
 
 /** The request, as Express and Fastify both give it: only its headers are read. */
 export interface ServedRequest {
+  /** The request's headers, lower-cased as Node gives them; `Range` and `If-*` are read. */
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -16,6 +17,7 @@ export interface ServedRequest {
  * `@Res({ passthrough: true })`): a status, headers, and the Node response underneath.
  */
 export interface ServedResponse {
+  /** Sets the status code: 200, 206, 304, 412 or 416. */
   status(code: number): unknown;
   /** Express. */
   setHeader?(name: string, value: string): unknown;

@@ -56,11 +56,13 @@ export type UploadStorage = Pick<BucketService, 'putObject' | 'deleteFile'>;
 
 /** The two methods multer calls on a storage engine (`multer.StorageEngine`). */
 export interface BucketStorageEngine {
+  /** Streams one uploaded file into the bucket, then calls back with where it was stored. */
   _handleFile(
     request: unknown,
     file: IncomingMulterFile,
     callback: (error?: unknown, info?: StoredMulterFile) => void,
   ): void;
+  /** Deletes a file stored by `_handleFile`, when multer drops the request's files on an error. */
   _removeFile(
     request: unknown,
     file: IncomingMulterFile & Partial<StoredMulterFile>,
