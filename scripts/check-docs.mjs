@@ -124,6 +124,7 @@ for (const [file, { blocks }] of parsed) {
     // its page, so that a later sample of the same page can import it (`./name`).
     const named = /^\/\/ file: ([\w.-]+\.ts)\s*$/m.exec(block.code.split('\n', 1)[0]);
     const name = join(file.replace(/[/.]/g, '_'), named ? named[1] : `L${block.line}.ts`);
+    if (origins.has(name)) report(file, block.line, `a second sample named ${named?.[1]}`);
     const isModule = /^\s*(import|export)\s/m.test(block.code);
     mkdirSync(dirname(join(outDir, name)), { recursive: true });
     writeFileSync(join(outDir, name), `${block.code}\n${isModule ? '' : 'export {};\n'}`);
