@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BucketModuleSyncOptions, BucketService } from 'nest-bucket';
 import { PART_SIZE_METADATA } from 'nest-bucket/transfers/object-digest';
-import { bucketErrorOf, errorCodeOf } from './contract/bucket-service.contract';
+import { bucketErrorOf, errorCodeOf } from './support/bucket-errors';
 import { sha256File, writeRandomFile } from './support/files';
 import { leftoverPartFiles, openUploads, serviceThrough, useFaultRig } from './support/http-faults';
 
@@ -315,6 +315,23 @@ describe('download integrity', () => {
     expect(error.message).toContain('the multipart ETag of the bytes received');
     expect(existsSync(target('multi-flip-bad.out'))).toBe(false);
     expect(await leftoverPartFiles(rig.folder.path)).toEqual([]);
+  });
+
+  it('downloadFile (ranges that split the parts, read back in order): a flipped byte is caught and fetched again; flipped on both tries, IntegrityError', async () => {
+    const options = { partSizeBytes: 6 * MIB };
+    const rule = rig.proxy.add(getOf('multi.bin', 2), { kind: 'flipResponseByte' });
+    await service.downloadFile(rig.bucket, 'multi.bin', target('split.out'), options);
+    expect(rule.applied).toBe(1);
+    expect(await sha256File(target('split.out'))).toBe(multiSha);
+
+    rig.proxy.reset();
+    rig.proxy.add(getOf('multi.bin', [2, 4]), { kind: 'flipResponseByte' });
+    const error = await bucketErrorOf(
+      service.downloadFile(rig.bucket, 'multi.bin', target('split-bad.out'), options),
+    );
+    expect(error.code).toBe('IntegrityError');
+    expect(error.message).toContain('the multipart ETag of the bytes received');
+    expect(existsSync(target('split-bad.out'))).toBe(false);
   });
 
   it('getObject (multipart object of this library): a flipped byte destroys the stream with IntegrityError at its end', async () => {

@@ -12,10 +12,11 @@ import {
   assertRangeAnswer,
   digestedBody,
   digestFileRange,
+  fedBody,
   parseContentRange,
 } from './body-check';
 import { customerKeyParams } from '../operations/object-attributes';
-import { objectDigestOf } from './object-digest';
+import { objectDigestOf, type ObjectDigest } from './object-digest';
 import { runPartPool } from './part-pool';
 import { watchThroughput, type StallGuard, type ThroughputLimit } from './stall-guard';
 
@@ -114,9 +115,11 @@ function truncated(context: BucketErrorContext, received: number, expected: numb
  * What is verified: every answer's Content-Range and Content-Length against the range asked for
  * and the object's size, the bytes written against each, and the whole file against the ETag
  * where it can be recomputed (`objectDigestOf`: a single-part object's MD5, or the multipart ETag
- * of an object this library uploaded): hashed on the fly for the first part, read back from the
- * file for the others, which finish out of order. A mismatch (`IntegrityError`) fetches the
- * object once more, then fails.
+ * of an object this library uploaded). When every range is made of whole parts of that upload
+ * (the default part sizes match), each range is hashed on the fly, in parallel; otherwise the
+ * first range is hashed on the fly and the others read back from the file once all are written,
+ * as an MD5 takes its bytes in order. A mismatch (`IntegrityError`) fetches the object once
+ * more, then fails.
  *
  * @returns the object's size, verified against the bytes written
  * @internal
@@ -240,6 +243,14 @@ async function fetchParts(
     throw error;
   }
   const digest = plan.verifyChecksums ? objectDigestOf(first, size) : undefined;
+  const others = Math.ceil(Math.max(0, size - firstLength) / partSizeBytes);
+  const offsets = Array.from({ length: others }, (_, i) => firstLength + i * partSizeBytes);
+  const lengthAt = (offset: number) => Math.min(offset + partSizeBytes, size) - offset;
+  // Whole parts of a multipart object: every range hashed on its own as it arrives. Otherwise
+  // the first range is hashed on the fly and the others read back from the file, in order.
+  const feeds =
+    digest &&
+    rangeFeedsOf(digest, [[0, firstLength], ...offsets.map((o) => [o, lengthAt(o)] as const)]);
   let loaded = 0;
   const written = (bytes: number) => {
     guard.count(bytes);
@@ -247,7 +258,8 @@ async function fetchParts(
     onProgress?.({ loaded, total: size });
   };
   const writePart = async (body: AsyncIterable<Uint8Array>, offset: number, length: number) => {
-    const bytes = await writeBodyAt(file, body, offset, written);
+    const feed = feeds?.get(offset);
+    const bytes = await writeBodyAt(file, feed ? fedBody(body, feed) : body, offset, written);
     if (bytes !== length) throw truncated(target, bytes, length);
   };
   const fetchPart = (offset: number) => {
@@ -274,12 +286,11 @@ async function fetchParts(
       await writePart(part.Body as Readable, offset, end - offset + 1);
     });
   };
-  const others = Math.ceil(Math.max(0, size - firstLength) / partSizeBytes);
   const firstBody = first.Body as Readable;
   try {
     await runPartPool(1 + others, plan.concurrency, stop, async (index) => {
-      if (index > 0) return fetchPart(firstLength + (index - 1) * partSizeBytes);
-      const body = digest ? digestedBody(firstBody, digest) : firstBody;
+      if (index > 0) return fetchPart(offsets[index - 1]);
+      const body = digest && !feeds ? digestedBody(firstBody, digest) : firstBody;
       try {
         await firstSpan.run(() => writePart(body, 0, firstLength));
         firstSpan.end();
@@ -296,8 +307,23 @@ async function fetchParts(
   if (size === 0) onProgress?.({ loaded, total: size });
   if (loaded !== size) throw truncated(target, loaded, size);
   if (digest) {
-    await digestFileRange(file, digest, firstLength, size);
+    if (!feeds) await digestFileRange(file, digest, firstLength, size);
     assertDigest(digest, target);
   }
   return size;
+}
+
+/** Each range's own feed of the digest, by offset; `undefined` unless every range has one. */
+function rangeFeedsOf(
+  digest: ObjectDigest,
+  ranges: ReadonlyArray<readonly [start: number, length: number]>,
+): Map<number, (chunk: Uint8Array) => void> | undefined {
+  if (!digest.rangeFeed) return undefined;
+  const feeds = new Map<number, (chunk: Uint8Array) => void>();
+  for (const [start, length] of ranges) {
+    const feed = digest.rangeFeed(start, length);
+    if (!feed) return undefined;
+    feeds.set(start, feed);
+  }
+  return feeds;
 }

@@ -43,6 +43,42 @@ describe('object digests (checks of a whole object against its ETag)', () => {
     expect(feed(exact!, data, 700)).toBeUndefined();
   });
 
+  it('takes ranges of whole parts in any order, each fed on its own, and refuses ranges that split a part', () => {
+    const answer = { ETag: multipartEtag(data, 2000), Metadata: withPartSize({}, 2000) };
+    const digest = objectDigestOf(answer, data.length)!;
+    expect(digest.rangeFeed!(1000, 2000)).toBeUndefined();
+    expect(digest.rangeFeed!(0, 3000)).toBeUndefined();
+    // 4000-byte ranges of 2000-byte parts, the last one short; fed last range first, in odd chunks.
+    const feeds = [0, 4000, 8000].map((start) => ({
+      start,
+      feed: digest.rangeFeed!(start, Math.min(4000, data.length - start))!,
+    }));
+    for (const { start, feed } of feeds.reverse()) {
+      const range = data.subarray(start, start + 4000);
+      for (let at = 0; at < range.length; at += 777) feed(range.subarray(at, at + 777));
+    }
+    expect(digest.mismatch()).toBeUndefined();
+
+    const flipped = objectDigestOf(answer, data.length)!;
+    const bad = Buffer.from(data);
+    bad[9999] ^= 1;
+    for (const start of [8000, 0, 4000]) {
+      flipped.rangeFeed!(start, Math.min(4000, data.length - start))!(
+        bad.subarray(start, start + 4000),
+      );
+    }
+    expect(flipped.mismatch()).toMatch(/^the multipart ETag of the bytes received/);
+
+    const missing = objectDigestOf(answer, data.length)!;
+    missing.rangeFeed!(0, 4000)!(data.subarray(0, 4000));
+    expect(missing.mismatch()).toBe('part 3 of 5 was never received');
+  });
+
+  it('gives no range feeds for a single-part object, whose MD5 takes its bytes in order', () => {
+    const digest = objectDigestOf({ ETag: `"${md5(data).toString('hex')}"` }, data.length)!;
+    expect(digest.rangeFeed).toBeUndefined();
+  });
+
   it('reports a flipped byte in a multipart object, naming both ETags', () => {
     const answer = { ETag: multipartEtag(data, 3000), Metadata: withPartSize({}, 3000) };
     const flipped = Buffer.from(data);

@@ -24,6 +24,13 @@ export interface ObjectDigest {
   update(chunk: Uint8Array): void;
   /** After the last byte: `undefined` when the bytes match the ETag, else what differs. */
   mismatch(): string | undefined;
+  /**
+   * A feed for the bytes of one range, hashed apart from the others so that ranges may arrive
+   * in any order and in parallel: given only when the range is made of whole parts of a
+   * multipart object (`undefined` otherwise, and always for a single-part object, whose MD5
+   * takes its bytes in order). A digest fed by ranges is not fed by `update`.
+   */
+  rangeFeed?(start: number, length: number): ((chunk: Uint8Array) => void) | undefined;
 }
 
 /** Metadata with the part size recorded, for a multipart upload's creation. @internal */
@@ -77,7 +84,7 @@ export function objectDigestOf(answer: ObjectAnswer, size: number): ObjectDigest
   if (!multipart || !Number.isSafeInteger(partSize) || partSize <= 0) return undefined;
   const parts = Number(multipart[2]);
   if (Math.ceil(size / partSize) !== parts) return undefined;
-  return new PartedMd5(`${multipart[1]}-${parts}`, partSize);
+  return new PartedMd5(`${multipart[1]}-${parts}`, partSize, size);
 }
 
 /** The MD5 of the whole object, against a single-part ETag. */
@@ -100,37 +107,83 @@ class WholeMd5 implements ObjectDigest {
 
 /** The MD5 of each part's MD5, against a multipart ETag. */
 class PartedMd5 implements ObjectDigest {
-  private part: Hash = createHash('md5');
-  private inPart = 0;
+  /** Each part's MD5, by part index. */
   private readonly partDigests: Buffer[] = [];
+  /** The feeds that have not finished their last part yet. */
+  private readonly open = new Set<PartFeed>();
+  private sequential: PartFeed | undefined;
 
   constructor(
     private readonly expected: string,
     private readonly partSize: number,
+    private readonly size: number,
+  ) {}
+
+  update(chunk: Uint8Array): void {
+    this.sequential ??= this.feedFrom(0);
+    this.sequential.update(chunk);
+  }
+
+  rangeFeed(start: number, length: number): ((chunk: Uint8Array) => void) | undefined {
+    const wholeParts = length % this.partSize === 0 || start + length === this.size;
+    if (start % this.partSize !== 0 || !wholeParts) return undefined;
+    const feed = this.feedFrom(start / this.partSize);
+    return (chunk) => feed.update(chunk);
+  }
+
+  mismatch(): string | undefined {
+    for (const feed of this.open) feed.end();
+    const parts = Math.max(1, Math.ceil(this.size / this.partSize));
+    const digests = Array.from({ length: parts }, (_, i) => this.partDigests[i]);
+    const missing = digests.findIndex((digest) => digest === undefined);
+    if (missing >= 0) return `part ${missing + 1} of ${parts} was never received`;
+    const combined = createHash('md5')
+      .update(Buffer.concat(digests as Buffer[]))
+      .digest('hex');
+    const actual = `${combined}-${parts}`;
+    return actual === this.expected
+      ? undefined
+      : `the multipart ETag of the bytes received (parts of ${this.partSize} bytes) is ${actual}, the object's ${this.expected}`;
+  }
+
+  private feedFrom(firstPart: number): PartFeed {
+    const feed = new PartFeed(this.partSize, firstPart, (index, digest) => {
+      this.partDigests[index] = digest;
+    });
+    this.open.add(feed);
+    return feed;
+  }
+}
+
+/** Hashes consecutive parts from `index` on, handing each part's MD5 to `done`. */
+class PartFeed {
+  private hash: Hash = createHash('md5');
+  private inPart = 0;
+
+  constructor(
+    private readonly partSize: number,
+    private index: number,
+    private readonly done: (index: number, digest: Buffer) => void,
   ) {}
 
   update(chunk: Uint8Array): void {
     for (let offset = 0; offset < chunk.length;) {
       const take = Math.min(this.partSize - this.inPart, chunk.length - offset);
-      this.part.update(chunk.subarray(offset, offset + take));
+      this.hash.update(chunk.subarray(offset, offset + take));
       this.inPart += take;
       offset += take;
       if (this.inPart === this.partSize) this.endPart();
     }
   }
 
-  mismatch(): string | undefined {
+  /** Ends the last, shorter part, if bytes of it came. */
+  end(): void {
     if (this.inPart > 0) this.endPart();
-    const combined = createHash('md5').update(Buffer.concat(this.partDigests)).digest('hex');
-    const actual = `${combined}-${this.partDigests.length}`;
-    return actual === this.expected
-      ? undefined
-      : `the multipart ETag of the bytes received (parts of ${this.partSize} bytes) is ${actual}, the object's ${this.expected}`;
   }
 
   private endPart(): void {
-    this.partDigests.push(this.part.digest());
-    this.part = createHash('md5');
+    this.done(this.index++, this.hash.digest());
+    this.hash = createHash('md5');
     this.inPart = 0;
   }
 }
