@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type InjectionToken, type Provider } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { createS3Client } from './bucket.client';
@@ -17,11 +17,18 @@ import {
   type ResolvedBucketOptions,
 } from './bucket.options';
 import { BucketService } from './bucket.service';
+import { observeTracerToken } from './observability/observe';
 import {
   getBucketClientToken,
   getBucketOptionsToken,
   getBucketServiceToken,
 } from './bucket.tokens';
+
+/** `@nestjs/observe`'s `TracerService`, optional, when the package is installed. */
+function observeTracerDependency(): { token: InjectionToken; optional: true }[] {
+  const token = observeTracerToken();
+  return token === undefined ? [] : [{ token: token as InjectionToken, optional: true }];
+}
 
 /** The token of the options as the user gave them, before validation. @internal */
 function getRawOptionsToken(name?: string): string {
@@ -106,9 +113,10 @@ export class BucketModule {
         { provide: clientToken, useFactory: createS3Client, inject: [optionsToken] },
         {
           provide: serviceToken,
-          useFactory: (resolved: ResolvedBucketOptions, client: S3Client) =>
-            new BucketService(resolved, client, name),
-          inject: [optionsToken, clientToken],
+          useFactory: (resolved: ResolvedBucketOptions, client: S3Client, tracer?: unknown) =>
+            new BucketService(resolved, client, name, tracer),
+          // @nestjs/observe's TracerService, when installed and its ObserveModule registered.
+          inject: [optionsToken, clientToken, ...observeTracerDependency()],
         },
         HealthIndicatorService,
         BucketHealthIndicator,

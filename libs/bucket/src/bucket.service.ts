@@ -99,18 +99,21 @@ export class BucketService
   private readonly connection: BucketConnection;
   private readonly transfers = new TransferTracker();
   private publicSigner?: S3Client;
-  /** Spans and metrics, when `@opentelemetry/api` is installed. */
+  /** Spans and metrics, when `@opentelemetry/api` is installed or `@nestjs/observe` is in use. */
   private readonly telemetry?: Telemetry;
 
   /**
    * @param options - the resolved options of this instance
    * @param client - the S3 client, from `getBucketClientToken(name)`
    * @param name - the instance's name; none for the default instance
+   * @param tracer - `@nestjs/observe`'s `TracerService`, which `BucketModule` injects when the
+   * application registers `ObserveModule`: spans inside its traces then go through it
    */
   constructor(
     private readonly options: ResolvedBucketOptions,
     private readonly client: S3Client,
     readonly name?: string,
+    tracer?: unknown,
   ) {
     this.logger = new Logger(name ? `BucketService:${name}` : BucketService.name);
     this.connection = new BucketConnection(client, options, this.logger);
@@ -120,6 +123,7 @@ export class BucketService
       client,
       agent: httpAgentOf(client),
       transfersInFlight: () => this.transfers.inFlightCount,
+      tracer,
     });
   }
 

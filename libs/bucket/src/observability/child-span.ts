@@ -2,8 +2,16 @@ import type { Attributes } from '@opentelemetry/api';
 import { toBucketError } from '../bucket.error-mapping';
 import { instrumentsOf } from './metrics';
 import { SPAN_ATTRIBUTES, TELEMETRY_SCOPE } from './names';
+import { activeObserved, startObservedSpan, type Observed } from './observe';
 import { openTelemetry } from './otel';
-import { countRetries, endSpan, stateKey, tracerOf, type SpanState } from './span-state';
+import {
+  countRetries,
+  endSpan,
+  stateKey,
+  tracerOf,
+  type SpanState,
+  type TelemetrySpan,
+} from './span-state';
 
 /** What a part or range span is about. @internal */
 export interface ChildSpanTarget {
@@ -68,16 +76,19 @@ function endAttributes(target: ChildSpanTarget): Attributes {
 
 /**
  * Starts the span of a part or a range, named `nest-bucket <name>` (`nest-bucket uploadFile
- * part`), kind CLIENT, as a child of the active nest-bucket operation. It does nothing (and costs
- * next to nothing) when `@opentelemetry/api` is absent, outside an instrumented operation (which
- * needs a context manager), and when the operation's span is not recording; the requests sent
- * in it are then counted in the operation.
+ * part`), kind CLIENT, as a child of the active nest-bucket operation: through `@nestjs/observe`
+ * when the operation's span was created through it, else through OpenTelemetry. It does nothing
+ * (and costs next to nothing) when neither is in use, outside an instrumented operation (which,
+ * with OpenTelemetry, needs a context manager), and when the operation's span is not recording;
+ * the requests sent in it are then counted in the operation.
  *
  * @param name - the span's name, after `nest-bucket `
  * @param target - what the part or range is about
  * @internal
  */
 export function startChildSpan(name: string, target: ChildSpanTarget): ChildSpan {
+  const observed = activeObserved();
+  if (observed !== undefined) return startObservedChild(observed, name, target);
   const api = openTelemetry();
   if (api === undefined) return NO_SPAN;
   const key = stateKey(api);
@@ -86,39 +97,70 @@ export function startChildSpan(name: string, target: ChildSpanTarget): ChildSpan
   if (parent === undefined) return NO_SPAN;
   const parentSpan = parent.span;
   if (!parentSpan?.isRecording()) return NO_SPAN;
-  if (target.uploadId !== undefined && parent.uploadIdSet !== true) {
-    parentSpan.setAttribute(SPAN_ATTRIBUTES.uploadId, target.uploadId);
-    parent.uploadIdSet = true;
-  }
+  noteUploadId(parent, parentSpan, target);
   const span = tracerOf(api).startSpan(
     `${TELEMETRY_SCOPE} ${name}`,
     { kind: api.SpanKind.CLIENT, attributes: startAttributes(target, parent) },
     active,
   );
-  const state: SpanState = {
+  const state = childState(span, parent);
+  const inSpan = api.trace.setSpan(active, span).setValue(key, state);
+  return {
+    run: (work) => api.context.with(inSpan, work),
+    end: ender(state, target),
+  };
+}
+
+/** The child span of an operation whose span was created through `@nestjs/observe`. */
+function startObservedChild(observed: Observed, name: string, target: ChildSpanTarget): ChildSpan {
+  const parent = observed.state;
+  const parentSpan = parent.span;
+  if (!parentSpan?.isRecording()) return NO_SPAN;
+  noteUploadId(parent, parentSpan, target);
+  const span = startObservedSpan(
+    observed.tracer,
+    `${TELEMETRY_SCOPE} ${name}`,
+    startAttributes(target, parent),
+  );
+  const state = childState(span, parent);
+  return { run: (work) => span.run(work, state), end: ender(state, target) };
+}
+
+/** Puts the multipart upload's id on the operation's span, once. */
+function noteUploadId(parent: SpanState, parentSpan: TelemetrySpan, target: ChildSpanTarget) {
+  if (target.uploadId !== undefined && parent.uploadIdSet !== true) {
+    parentSpan.setAttribute(SPAN_ATTRIBUTES.uploadId, target.uploadId);
+    parent.uploadIdSet = true;
+  }
+}
+
+function childState(span: TelemetrySpan, parent: SpanState): SpanState {
+  return {
     span,
     parent,
+    traceId: parent.traceId,
     metricAttributes: parent.metricAttributes,
     attempts: 0,
     retries: 0,
     requests: 0,
   };
-  const inSpan = api.trace.setSpan(active, span).setValue(key, state);
+}
+
+/** The `end` of a child span: its retries, bytes or error; ending twice does nothing. */
+function ender(state: SpanState, target: ChildSpanTarget): (error?: unknown) => void {
   let ended = false;
-  return {
-    run: (work) => api.context.with(inSpan, work),
-    end: (error) => {
-      if (ended) return;
-      ended = true;
-      // A part is one request: every further one the library sent is a retry of it.
-      const resent = Math.max(0, state.requests - 1);
-      if (resent > 0) {
-        countRetries(state, resent);
-        instrumentsOf(api).retries.add(resent, state.metricAttributes);
-      }
-      if (error === undefined) endSpan(api, state, undefined, endAttributes(target));
-      else endSpan(api, state, toBucketError(error, { bucket: target.bucket, key: target.key }));
-    },
+  return (error) => {
+    if (ended) return;
+    ended = true;
+    // A part is one request: every further one the library sent is a retry of it.
+    const resent = Math.max(0, state.requests - 1);
+    if (resent > 0) {
+      countRetries(state, resent);
+      const api = openTelemetry();
+      if (api !== undefined) instrumentsOf(api).retries.add(resent, state.metricAttributes);
+    }
+    if (error === undefined) endSpan(state, undefined, endAttributes(target));
+    else endSpan(state, toBucketError(error, { bucket: target.bucket, key: target.key }));
   };
 }
 

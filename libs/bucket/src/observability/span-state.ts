@@ -1,7 +1,41 @@
-import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+import type {
+  AttributeValue,
+  Attributes,
+  Exception,
+  SpanContext,
+  SpanStatus,
+  SpanStatusCode,
+  Tracer,
+} from '@opentelemetry/api';
 import type { BucketError } from '../bucket.errors';
 import { LIBRARY_VERSION, SPAN_ATTRIBUTES, TELEMETRY_SCOPE } from './names';
 import type { OpenTelemetryApi } from './otel';
+
+/** `SpanStatusCode.ERROR`, without loading the API (its value is fixed by the spec). @internal */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment
+export const ERROR_STATUS: SpanStatusCode.ERROR = 2;
+
+/**
+ * What nest-bucket does with one of its spans: an OpenTelemetry `Span` is one, and so is a span
+ * created through `@nestjs/observe` (`observe.ts`).
+ * @internal
+ */
+export interface TelemetrySpan {
+  /** Whether what is set on the span is recorded. */
+  isRecording(): boolean;
+  /** Sets one attribute. */
+  setAttribute(key: string, value: AttributeValue): unknown;
+  /** Sets attributes. */
+  setAttributes(attributes: Attributes): unknown;
+  /** Records the error that the span failed with. */
+  recordException(exception: Exception): void;
+  /** Sets the span's status. */
+  setStatus(status: SpanStatus): unknown;
+  /** Ends the span. */
+  end(): void;
+  /** The OpenTelemetry span's context (its trace id); OpenTelemetry spans only. */
+  spanContext?(): SpanContext;
+}
 
 /**
  * What nest-bucket knows of one of its spans (an operation, a part, a range) while it runs,
@@ -11,7 +45,9 @@ import type { OpenTelemetryApi } from './otel';
  */
 export interface SpanState {
   /** The span; none when the operation's span records nothing (no tracer provider). */
-  readonly span?: Span;
+  readonly span?: TelemetrySpan;
+  /** The trace's id, for a span created through `@nestjs/observe` (its own trace id). */
+  readonly traceId?: string;
   /** The operation's state, for a part or a range. */
   readonly parent?: SpanState;
   /** The operation's metric attributes: `nest_bucket.operation` and `nest_bucket.instance`. */
@@ -94,7 +130,6 @@ export function countRetries(state: SpanState, retries: number): void {
  * @internal
  */
 export function endSpan(
-  api: OpenTelemetryApi,
   state: SpanState,
   failure: BucketError | undefined,
   attributes?: Attributes,
@@ -108,7 +143,7 @@ export function endSpan(
     span.setAttribute(SPAN_ATTRIBUTES.errorType, failure.code);
     span.setAttribute(SPAN_ATTRIBUTES.errorCode, failure.code);
     span.recordException(failure);
-    span.setStatus({ code: api.SpanStatusCode.ERROR, message: failure.message });
+    span.setStatus({ code: ERROR_STATUS, message: failure.message });
   }
   span.end();
 }

@@ -5,6 +5,7 @@ import { toBucketError } from '../bucket.error-mapping';
 import type { BucketErrorContext } from '../bucket.errors';
 import { instrumentsOf, type GaugeSource } from './metrics';
 import { SPAN_ATTRIBUTES, TELEMETRY_SCOPE } from './names';
+import { activeObserved, isObserveTracer, startObservedSpan, type ObserveTracer } from './observe';
 import { openTelemetry, type OpenTelemetryApi } from './otel';
 import { countAttempts, endSpan, stateKey, tracerOf, type SpanState } from './span-state';
 
@@ -20,6 +21,8 @@ export interface TelemetrySource {
   agent?: Agent;
   /** The number of transfers in flight, for their gauge. */
   transfersInFlight: () => number;
+  /** `@nestjs/observe`'s `TracerService`, when the application registered `ObserveModule`. */
+  tracer?: unknown;
 }
 
 /** What an operation adds to its span while it runs. @internal */
@@ -72,12 +75,22 @@ function serverAttributes(endpoint: string): Attributes {
   }
 }
 
+/** An operation's span while it runs: its state, and how to run code in it. */
+interface OpenedSpan {
+  readonly state: SpanState;
+  run<T>(body: () => Promise<T>): Promise<T>;
+}
+
 /**
- * The OpenTelemetry instrumentation of one `BucketService`: a span and metrics for each public
- * operation, the attempts and retries of its SDK commands (through a middleware on its client),
- * and the gauges of its sockets and transfers. Built only when `@opentelemetry/api` is installed
- * ({@link Telemetry.create}); without a registered tracer or meter provider, the API's no-op
- * implementations make it cheap.
+ * The instrumentation of one `BucketService`: a span and metrics for each public operation, the
+ * attempts and retries of its SDK commands (through a middleware on its client), and the gauges
+ * of its sockets and transfers. Built only when `@opentelemetry/api` is installed or the
+ * application registered `@nestjs/observe` ({@link Telemetry.create}); without a registered
+ * tracer or meter provider, the API's no-op implementations make it cheap.
+ *
+ * Spans go through `@nestjs/observe`'s `TracerService` when it is present and the operation runs
+ * in one of its traces (a request, a job); else through OpenTelemetry. Metrics are
+ * OpenTelemetry's only.
  *
  * Spans and metrics never carry a URL, a query string, a credential or a header: only the
  * bucket, the key, the upload id, part numbers, ranges, byte counts and `BucketError` codes.
@@ -90,24 +103,30 @@ export class Telemetry {
   private readonly running = new WeakMap<BucketErrorContext, SpanState>();
   private readonly gaugedBy = new Set<Set<GaugeSource>>();
 
+  private readonly tracer?: ObserveTracer;
+
   /**
-   * The telemetry of a service, or `undefined` when `@opentelemetry/api` is not installed.
+   * The telemetry of a service, or `undefined` when neither `@opentelemetry/api` is installed
+   * nor `@nestjs/observe`'s tracer given.
    *
    * @param source - what it observes
    */
   static create(source: TelemetrySource): Telemetry | undefined {
     const api = openTelemetry();
-    return api === undefined ? undefined : new Telemetry(api, source);
+    return api === undefined && !isObserveTracer(source.tracer)
+      ? undefined
+      : new Telemetry(api, source);
   }
 
   /**
-   * @param api - the loaded `@opentelemetry/api`
+   * @param api - the loaded `@opentelemetry/api`, if installed
    * @param source - what it observes
    */
   constructor(
-    private readonly api: OpenTelemetryApi,
+    private readonly api: OpenTelemetryApi | undefined,
     source: TelemetrySource,
   ) {
+    if (isObserveTracer(source.tracer)) this.tracer = source.tracer;
     this.instance = source.name ?? 'default';
     this.serverAttributes = serverAttributes(source.endpoint);
     this.source = {
@@ -126,38 +145,69 @@ export class Telemetry {
    * @param body - the operation
    */
   async operation<T>(context: BucketErrorContext, body: () => Promise<T>): Promise<T> {
-    const api = this.api;
-    const instruments = this.instruments();
     const operation = context.operation ?? 'operation';
     const metricAttributes: Attributes = {
       [SPAN_ATTRIBUTES.operation]: operation,
       [SPAN_ATTRIBUTES.instance]: this.instance,
     };
-    const parent = api.context.active();
-    const span = tracerOf(api).startSpan(
-      `${TELEMETRY_SCOPE} ${operation}`,
-      { kind: api.SpanKind.CLIENT, attributes: this.startAttributes(context, metricAttributes) },
-      parent,
-    );
-    const state: SpanState = { span, metricAttributes, attempts: 0, retries: 0, requests: 0 };
+    const opened = this.open(context, operation, metricAttributes);
+    if (opened === undefined) return body();
+    const { state } = opened;
+    const instruments = this.instruments();
     this.running.set(context, state);
     const started = performance.now();
     try {
-      const inSpan = api.trace.setSpan(parent, span).setValue(stateKey(api), state);
-      const result = await api.context.with(inSpan, body);
-      instruments.duration.record((performance.now() - started) / 1000, metricAttributes);
-      endSpan(api, state, undefined, this.recordBytes(operation, state, result));
+      const result = await opened.run(body);
+      instruments?.duration.record((performance.now() - started) / 1000, metricAttributes);
+      endSpan(state, undefined, this.recordBytes(operation, state, result));
       return result;
     } catch (error) {
       const failure = toBucketError(error, context);
       const failed = { ...metricAttributes, [SPAN_ATTRIBUTES.errorType]: failure.code };
-      instruments.duration.record((performance.now() - started) / 1000, failed);
-      instruments.errors.add(1, failed);
-      endSpan(api, state, failure);
+      instruments?.duration.record((performance.now() - started) / 1000, failed);
+      instruments?.errors.add(1, failed);
+      endSpan(state, failure);
       throw error;
     } finally {
       this.running.delete(context);
     }
+  }
+
+  /**
+   * Opens the operation's span: through `@nestjs/observe` inside one of its traces, else through
+   * OpenTelemetry; none when neither applies.
+   */
+  private open(
+    context: BucketErrorContext,
+    operation: string,
+    metricAttributes: Attributes,
+  ): OpenedSpan | undefined {
+    const name = `${TELEMETRY_SCOPE} ${operation}`;
+    const tracer = this.tracer;
+    const traceId = tracer?.currentTraceId();
+    if (tracer !== undefined && typeof traceId === 'string') {
+      const span = startObservedSpan(tracer, name, this.startAttributes(context, metricAttributes));
+      const state: SpanState = {
+        span,
+        traceId,
+        metricAttributes,
+        attempts: 0,
+        retries: 0,
+        requests: 0,
+      };
+      return { state, run: (body) => span.run(body, state) };
+    }
+    const api = this.api;
+    if (api === undefined) return undefined;
+    const parent = api.context.active();
+    const span = tracerOf(api).startSpan(
+      name,
+      { kind: api.SpanKind.CLIENT, attributes: this.startAttributes(context, metricAttributes) },
+      parent,
+    );
+    const state: SpanState = { span, metricAttributes, attempts: 0, retries: 0, requests: 0 };
+    const inSpan = api.trace.setSpan(parent, span).setValue(stateKey(api), state);
+    return { state, run: (body) => api.context.with(inSpan, body) };
   }
 
   /**
@@ -187,8 +237,10 @@ export class Telemetry {
    * @param context - the context that the operation runs with
    */
   traceId(context: BucketErrorContext): string | undefined {
-    const spanContext = this.running.get(context)?.span?.spanContext();
-    return spanContext && this.api.trace.isSpanContextValid(spanContext)
+    const state = this.running.get(context);
+    if (state?.traceId !== undefined) return state.traceId;
+    const spanContext = state?.span?.spanContext?.();
+    return spanContext && this.api?.trace.isSpanContextValid(spanContext)
       ? spanContext.traceId
       : undefined;
   }
@@ -201,6 +253,7 @@ export class Telemetry {
 
   /** The instruments of the current meter provider, with this service in their gauges. */
   private instruments() {
+    if (this.api === undefined) return undefined;
     const instruments = instrumentsOf(this.api);
     if (!this.gaugedBy.has(instruments.sources)) {
       instruments.sources.add(this.source);
@@ -225,10 +278,10 @@ export class Telemetry {
     if (bytes === undefined) return {};
     const instruments = this.instruments();
     if (direction === 'sent') {
-      instruments.bytesSent.add(bytes, state.metricAttributes);
+      instruments?.bytesSent.add(bytes, state.metricAttributes);
       return { [SPAN_ATTRIBUTES.bytesSent]: bytes };
     }
-    instruments.bytesReceived.add(bytes, state.metricAttributes);
+    instruments?.bytesReceived.add(bytes, state.metricAttributes);
     return { [SPAN_ATTRIBUTES.bytesReceived]: bytes };
   }
 
@@ -238,7 +291,7 @@ export class Telemetry {
    */
   private countRequests(client: S3Client): void {
     const api = this.api;
-    const key = stateKey(api);
+    const key = api && stateKey(api);
     const count = (state: SpanState | undefined, carrier: unknown, fallback: number) => {
       const attempts = attemptsOf(carrier, fallback);
       if (attempts === 0) return;
@@ -247,12 +300,16 @@ export class Telemetry {
         const attributes = state?.metricAttributes ?? {
           [SPAN_ATTRIBUTES.instance]: this.instance,
         };
-        this.instruments().retries.add(attempts - 1, attributes);
+        this.instruments()?.retries.add(attempts - 1, attributes);
       }
     };
     client.middlewareStack.add(
       (next) => async (args) => {
-        const state = api.context.active().getValue(key) as SpanState | undefined;
+        const state =
+          activeObserved()?.state ??
+          (api && key !== undefined
+            ? (api.context.active().getValue(key) as SpanState | undefined)
+            : undefined);
         try {
           const result = await next(args);
           count(state, result.output, 0);
