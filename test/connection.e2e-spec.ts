@@ -5,7 +5,7 @@ import {
   BucketService,
   type BucketModuleSyncOptions,
 } from 'nest-bucket';
-import { errorCodeOf } from './contract/bucket-service.contract';
+import { errorCodeOf } from './support/bucket-errors';
 import { CapturingLogger } from './support/log-capture';
 import {
   canStartPrivateServers,

@@ -9,7 +9,7 @@ import {
 import type { TestingModule } from '@nestjs/testing';
 import { createHash, randomBytes } from 'node:crypto';
 import { BucketConflictError, type BucketService, type TransferProgress } from 'nest-bucket';
-import { errorCodeOf } from './contract/bucket-service.contract';
+import { errorCodeOf } from './support/bucket-errors';
 import {
   bootBucketModule,
   rawClient,

@@ -11,7 +11,7 @@ import {
   type BucketModuleSyncOptions,
   type TransferProgress,
 } from 'nest-bucket';
-import { errorCodeOf } from './contract/bucket-service.contract';
+import { errorCodeOf } from './support/bucket-errors';
 import { FaultProxy } from './support/fault-proxy';
 import { sha256File, temporaryFolder, writeRandomFile } from './support/files';
 import { CapturingLogger } from './support/log-capture';

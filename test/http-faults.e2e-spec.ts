@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BucketModuleSyncOptions } from 'nest-bucket';
-import { errorCodeOf } from './contract/bucket-service.contract';
+import { errorCodeOf } from './support/bucket-errors';
 import { writeRandomFile } from './support/files';
 import { leftoverPartFiles, openUploads, serviceThrough, useFaultRig } from './support/http-faults';
 

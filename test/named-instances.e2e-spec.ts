@@ -9,7 +9,7 @@ import {
   InjectBucket,
   getBucketServiceToken,
 } from 'nest-bucket';
-import { errorCodeOf } from './contract/bucket-service.contract';
+import { errorCodeOf } from './support/bucket-errors';
 import { serverOptions, uniqueBucketName } from './support/s3';
 
 @Injectable()

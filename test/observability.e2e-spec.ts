@@ -16,7 +16,7 @@ import {
 import { Test, type TestingModule } from '@nestjs/testing';
 import { join } from 'node:path';
 import { BucketModule, BucketService, type BucketModuleSyncOptions } from 'nest-bucket';
-import { errorCodeOf } from './contract/bucket-service.contract';
+import { errorCodeOf } from './support/bucket-errors';
 import { temporaryFolder, writeRandomFile } from './support/files';
 import { CapturingLogger } from './support/log-capture';
 import { rawClient, removeBucket, serverOptions, uniqueBucketName } from './support/s3';

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BucketModule, BucketService, type BucketModuleSyncOptions } from 'nest-bucket';
-import { errorCodeOf } from './contract/bucket-service.contract';
+import { errorCodeOf } from './support/bucket-errors';
 import { rawClient, removeBucket, serverOptions, uniqueBucketName } from './support/s3';
 
 const MIB = 1024 * 1024;

@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { BucketError, type BucketService, type TransferProgress } from 'nest-bucket';
-import { errorCodeOf } from './contract/bucket-service.contract';
+import { errorCodeOf } from './support/bucket-errors';
 import { sha256File, temporaryFolder, writeRandomFile } from './support/files';
 import { bootBucketModule, rawClient, removeBucket, uniqueBucketName } from './support/s3';
 
