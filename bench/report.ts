@@ -1,4 +1,5 @@
 import { issue14Section } from './report-issue14';
+import { telemetrySection } from './report-telemetry';
 import type { BenchResults } from './results';
 import { ratioText, transferTable } from './report-transfers';
 import { medianRange, renderTable } from './table';
@@ -124,5 +125,7 @@ export function renderReport(results: BenchResults): string {
     targetsSection(results),
     '',
     issue14Section(results),
+    '',
+    telemetrySection(results.telemetry),
   ].join('\n');
 }

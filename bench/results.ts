@@ -8,6 +8,7 @@ import type { ListingResult, ListingConfig } from './scenarios/listing';
 import type { LargeTransfersConfig, SizeResult } from './scenarios/large-transfers';
 import type { RoundTripConfig, RoundTripResult } from './scenarios/round-trip';
 import type { SmallOpsConfig, SmallOpsModeResult } from './scenarios/small-ops';
+import type { TelemetryResult } from './scenarios/telemetry';
 import type { TargetCheck } from './targets';
 import type { RawHttpPlan } from './transfers/raw-http';
 
@@ -46,6 +47,8 @@ export interface BenchResults {
   targets: TargetCheck[];
   /** The ratios and targets of issue 14. */
   issue14: Issue14Report;
+  /** The cost of the OpenTelemetry instrumentation on small operations (issue 16). */
+  telemetry: TelemetryResult;
 }
 
 /** Rounds every number to 4 significant digits, to keep the file readable. */

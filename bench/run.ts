@@ -17,6 +17,7 @@ import { runListing } from './scenarios/listing';
 import { runRoundTrip } from './scenarios/round-trip';
 import { runSmallOps } from './scenarios/small-ops';
 import { boto3SmallOps } from './scenarios/small-ops-boto3';
+import { runTelemetry, telemetryConfig } from './scenarios/telemetry';
 import { provideServer, type ServerConnection } from './server';
 import { checkTargets } from './targets';
 import { prepareBoto3 } from './transfers/boto3';
@@ -137,6 +138,8 @@ async function main(): Promise<void> {
     python,
     log,
   );
+  log('telemetry cost (fresh processes)...');
+  const telemetry = await runTelemetry(server, bucket, telemetryConfig(), log);
 
   const results = {
     date: new Date().toISOString(),
@@ -172,6 +175,7 @@ async function main(): Promise<void> {
       smallOps,
       roundTrip,
     }),
+    telemetry,
   };
   await writeResults(RESULTS_FILE, results);
   console.log(renderReport(results));
