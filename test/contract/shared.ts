@@ -16,7 +16,9 @@ import type { BucketServiceContract } from 'nest-bucket/testing';
 
 /** What a contract run needs: a service, and how to release it. */
 export interface ContractSubject {
+  /** The service under test: a real `BucketService` or the in-memory fake. */
   service: BucketServiceContract;
+  /** Releases the service (and whatever the run started for it). */
   close(): Promise<void>;
   /**
    * Requests a presigned URL as a plain HTTP client would. Default: the global `fetch`; the

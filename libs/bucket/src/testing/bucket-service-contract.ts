@@ -12,9 +12,6 @@ import type { BucketService } from '../bucket.service';
  */
 export type BucketServiceContract = Pick<BucketService, keyof BucketService>;
 
-/** Nest's lifecycle hooks: methods of the service, but not operations. */
-type LifecycleHook = 'onModuleInit' | 'beforeApplicationShutdown' | 'onApplicationShutdown';
-
 /**
  * The name of every asynchronous operation of the contract (those that return a promise or an
  * async iterator), for example `'putObject'`, `'listFiles'` or `'connect'`: what
@@ -22,7 +19,9 @@ type LifecycleHook = 'onModuleInit' | 'beforeApplicationShutdown' | 'onApplicati
  * added there joins it.
  */
 export type BucketOperation = {
-  [K in keyof BucketServiceContract]-?: K extends LifecycleHook
+  // Nest's lifecycle hooks are methods of the service, but not operations.
+  [K in keyof BucketServiceContract]-?: K extends
+    'onModuleInit' | 'beforeApplicationShutdown' | 'onApplicationShutdown'
     ? never
     : BucketServiceContract[K] extends (
           ...args: never[]

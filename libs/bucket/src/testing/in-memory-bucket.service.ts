@@ -449,7 +449,14 @@ export class InMemoryBucketService
   }
 
   /** The same JSON view as `BucketService`'s. */
-  toJSON(): { name?: string; endpoint: string; state: string } {
+  toJSON(): {
+    /** The instance's name; none for the default instance. */
+    name?: string;
+    /** The fake's URL (`memory://...`). */
+    endpoint: string;
+    /** The connection state: `never`, `connected`, `lost` or `disconnected`. */
+    state: string;
+  } {
     return { name: this.name, endpoint: this.endpoint, state: this.backend.connection.state };
   }
 
