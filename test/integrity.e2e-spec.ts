@@ -110,6 +110,36 @@ describe('upload integrity and retries', () => {
     expect(await openUploads(rig.direct, rig.bucket)).toEqual([]);
   });
 
+  /** Whether each part request of `key`, in the order sent, carried a Content-MD5. */
+  const partsCarryMd5 = (key: string) =>
+    rig.proxy.seen
+      .filter((r) => r.path === `/${rig.bucket}/${key}` && r.query.includes('partNumber'))
+      .map((r) => r.headers.includes('content-md5'));
+
+  it('uploadFile (multipart): parts are hashed as sent and checked by their ETag, without Content-MD5 or a second read', async () => {
+    await service.uploadFile(rig.bucket, large, 'etag-checked.bin');
+    expect(partsCarryMd5('etag-checked.bin')).toEqual([false, false, false]);
+    expect(await storedSha256(rig.direct, rig.bucket, 'etag-checked.bin')).toBe(largeSha);
+  });
+
+  it('uploadFile (multipart): a part answered with an ETag that is not the MD5 of the bytes sent is sent again, with Content-MD5; the others are not', async () => {
+    const rule = rig.proxy.add(part('foreign-etag.bin', 1, 1), {
+      kind: 'responseHeader',
+      name: 'ETag',
+      value: '"0123456789abcdef0123456789abcdef"',
+    });
+    const oneAtATime = await serviceThrough(rig.proxy, { ...SETTINGS, uploadConcurrency: 1 });
+    try {
+      await oneAtATime.service.uploadFile(rig.bucket, large, 'foreign-etag.bin');
+    } finally {
+      await oneAtATime.close();
+    }
+    expect({ matched: rule.matched, applied: rule.applied }).toEqual({ matched: 2, applied: 1 });
+    expect(partsCarryMd5('foreign-etag.bin')).toEqual([false, true, false, false]);
+    expect(await storedSha256(rig.direct, rig.bucket, 'foreign-etag.bin')).toBe(largeSha);
+    expect(await openUploads(rig.direct, rig.bucket)).toEqual([]);
+  });
+
   it('putObject (a buffer): a flipped byte is refused and sent again; the stored sha256 is the buffer`s', async () => {
     const content = Buffer.alloc(256 * 1024, 7);
     const rule = rig.proxy.add(plainPut('buffer.bin', 1), { kind: 'flipRequestByte' });

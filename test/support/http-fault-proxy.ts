@@ -46,6 +46,8 @@ export type HttpFault =
    * announced length (then the connection closes); otherwise Content-Length is raised to match.
    */
   | { kind: 'lengthenResponse'; bytes: number; keepContentLength?: boolean }
+  /** Replaces a header of the server's answer (e.g. an ETag that is not an MD5). */
+  | { kind: 'responseHeader'; name: string; value: string }
   /** Waits before the response headers. */
   | { kind: 'delay'; ms: number }
   /** Sends the response body at this rate. */
@@ -71,6 +73,8 @@ export interface SeenRequest {
   path: string;
   /** The names of the query parameters. */
   query: string[];
+  /** The names of the request's headers, lowercase (their values are not kept). */
+  headers: string[];
 }
 
 interface RuleState {
@@ -265,6 +269,7 @@ export class HttpFaultProxy {
       method,
       path: decodeURIComponent(url.pathname),
       query: [...url.searchParams.keys()],
+      headers: Object.keys(req.headers),
     });
     const fault = this.pick(method, url);
     req.on('error', () => undefined);
@@ -342,6 +347,9 @@ export class HttpFaultProxy {
         extra = fault.bytes;
         if (fault.keepContentLength) closeAfter = true;
         else headers['content-length'] = String(declared + extra);
+        break;
+      case 'responseHeader':
+        headers[fault.name.toLowerCase()] = fault.value;
         break;
       case 'delay':
         await sleep(fault.ms);

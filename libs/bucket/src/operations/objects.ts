@@ -27,10 +27,6 @@ import {
 import { bucketExists } from './bucket-exists';
 import { unquote } from './etag';
 
-// `transfers/` still imports `unquote` from here; it lives in `./etag` so that `listing` need not
-// import this file.
-export { unquote };
-
 /** An object's metadata, from a `HeadObject`. @internal */
 export async function headObject(
   client: S3Client,

@@ -89,7 +89,9 @@ export function digestedBody(
   body: AsyncIterable<Uint8Array>,
   digest: ObjectDigest,
 ): AsyncGenerator<Uint8Array> {
-  return fedBody(body, (chunk) => digest.update(chunk));
+  return fedBody(body, (chunk) => {
+    digest.update(chunk);
+  });
 }
 
 /** A body passed through, its chunks given to `feed` on the way. @internal */

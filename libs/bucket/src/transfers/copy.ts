@@ -11,13 +11,8 @@ import { createBucketError, type BucketErrorContext } from '../bucket.errors';
 import { operationFailed } from '../bucket.messages';
 import type { CopyFileOptions, PutObjectResult } from '../bucket.types';
 import type { MultipartUploadRef } from '../operations/multipart-cleanup';
-import {
-  copyObject,
-  copySourceOf,
-  headObjectOutput,
-  unquote,
-  type CopyTarget,
-} from '../operations/objects';
+import { unquote } from '../operations/etag';
+import { copyObject, copySourceOf, headObjectOutput, type CopyTarget } from '../operations/objects';
 import { inChildSpan } from '../observability/child-span';
 import { abortErrorOf, throwIfAborted } from './abort';
 import {

@@ -316,7 +316,7 @@ async function fetchParts(
 /** Each range's own feed of the digest, by offset; `undefined` unless every range has one. */
 function rangeFeedsOf(
   digest: ObjectDigest,
-  ranges: ReadonlyArray<readonly [start: number, length: number]>,
+  ranges: readonly (readonly [start: number, length: number])[],
 ): Map<number, (chunk: Uint8Array) => void> | undefined {
   if (!digest.rangeFeed) return undefined;
   const feeds = new Map<number, (chunk: Uint8Array) => void>();

@@ -6,8 +6,8 @@ import { operationFailed } from '../bucket.messages';
  * Passes a stream through, failing with `InvalidArgument` as soon as it gives more bytes than
  * declared, or when it ends with fewer. That failure, or the source's own, goes to `onFailure`,
  * which must abort the request. Without it, a longer body desynchronises the keep-alive
- * socket and a shorter one leaves the server waiting until the request times out. `onBytes`
- * hears of every chunk that goes through (a listener of its own would start the flow too early).
+ * socket and a shorter one leaves the server waiting until the request times out. `onChunk`
+ * sees every chunk that goes through (a listener of its own would start the flow too early).
  * @internal
  */
 export function withExactLength(
@@ -15,7 +15,7 @@ export function withExactLength(
   declared: number,
   context: BucketErrorContext,
   onFailure?: (error: Error) => void,
-  onBytes?: (bytes: number) => void,
+  onChunk?: (chunk: Buffer) => void,
 ): Readable {
   let seen = 0;
   const mismatch = (rule: string) => {
@@ -34,7 +34,7 @@ export function withExactLength(
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, callback: TransformCallback) {
       seen += chunk.length;
-      onBytes?.(chunk.length);
+      onChunk?.(chunk);
       if (seen > declared) callback(mismatch(`has more bytes than that`));
       else callback(null, chunk);
     },

@@ -1,5 +1,5 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { unquote } from '../operations/objects';
+import { unquote } from '../operations/etag';
 import { abortErrorOf, throwIfAborted } from './abort';
 import { contentMd5OfFileRange, sendFileRange } from './file-range';
 import { withRetries } from './retry';

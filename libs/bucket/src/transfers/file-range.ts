@@ -20,6 +20,8 @@ export interface FileRangeWatch {
   onFailure: (error: Error) => void;
   /** Hears of every chunk read. */
   onBytes: (bytes: number) => void;
+  /** Sees every chunk read, as it goes to the request (to hash what is sent). */
+  onChunk?: (chunk: Buffer) => void;
 }
 
 /**
@@ -62,7 +64,21 @@ export async function sendFileRange<T>(
     end: length > 0 ? start + length - 1 : undefined,
     highWaterMark: READ_CHUNK_BYTES,
   });
-  const body = withExactLength(file, length, context, watch.onFailure, watch.onBytes);
+  const onChunk = watch.onChunk;
+  const body = withExactLength(
+    file,
+    length,
+    context,
+    watch.onFailure,
+    onChunk
+      ? (chunk) => {
+          watch.onBytes(chunk.length);
+          onChunk(chunk);
+        }
+      : (chunk) => {
+          watch.onBytes(chunk.length);
+        },
+  );
   try {
     return await send(body);
   } finally {

@@ -108,7 +108,7 @@ class WholeMd5 implements ObjectDigest {
 /** The MD5 of each part's MD5, against a multipart ETag. */
 class PartedMd5 implements ObjectDigest {
   /** Each part's MD5, by part index. */
-  private readonly partDigests: Buffer[] = [];
+  private readonly partDigests: (Buffer | undefined)[] = [];
   /** The feeds that have not finished their last part yet. */
   private readonly open = new Set<PartFeed>();
   private sequential: PartFeed | undefined;
@@ -128,18 +128,21 @@ class PartedMd5 implements ObjectDigest {
     const wholeParts = length % this.partSize === 0 || start + length === this.size;
     if (start % this.partSize !== 0 || !wholeParts) return undefined;
     const feed = this.feedFrom(start / this.partSize);
-    return (chunk) => feed.update(chunk);
+    return (chunk) => {
+      feed.update(chunk);
+    };
   }
 
   mismatch(): string | undefined {
     for (const feed of this.open) feed.end();
     const parts = Math.max(1, Math.ceil(this.size / this.partSize));
-    const digests = Array.from({ length: parts }, (_, i) => this.partDigests[i]);
-    const missing = digests.findIndex((digest) => digest === undefined);
-    if (missing >= 0) return `part ${missing + 1} of ${parts} was never received`;
-    const combined = createHash('md5')
-      .update(Buffer.concat(digests as Buffer[]))
-      .digest('hex');
+    const digests: Buffer[] = [];
+    for (let index = 0; index < parts; index++) {
+      const digest = this.partDigests[index];
+      if (digest === undefined) return `part ${index + 1} of ${parts} was never received`;
+      digests.push(digest);
+    }
+    const combined = createHash('md5').update(Buffer.concat(digests)).digest('hex');
     const actual = `${combined}-${parts}`;
     return actual === this.expected
       ? undefined

@@ -5,7 +5,7 @@ import type { ObjectBody, TransferProgress } from '../bucket.types';
 import { abortMultipartUpload, type MultipartUploadRef } from '../operations/multipart-cleanup';
 import type { AttributeParams } from '../operations/object-attributes';
 import { tagCompletedObject } from '../operations/object-tags';
-import { unquote } from '../operations/objects';
+import { unquote } from '../operations/etag';
 import { abortErrorOf, throwIfAborted } from './abort';
 import { contentMd5Of } from './content-md5';
 import { withExactLength } from './exact-length';
