@@ -25,7 +25,7 @@ export function telemetrySection(result: TelemetryResult): string {
   ]);
   const yesNo = (value: boolean) => (value ? 'yes' : 'no');
   return [
-    `Telemetry cost on ${config.objectBytes / 1024} KiB operations (${config.opsPerBatch} a batch, ${config.inFlight} in flight, ${config.repetitions} repetitions), ops/s: median [min-max]; "SDK / none" = with a tracer and a meter provider installed / with the API's no-ops, in one process, alternating; "API / absent" = @opentelemetry/api without SDK / not installed, a fresh process each; ratios paired per repetition; CPU µs/op of the process`,
+    `Telemetry cost on ${config.objectBytes / 1024} KiB operations (${config.opsPerBatch} a batch, ${config.inFlight} in flight, ${config.repetitions} repetitions), ops/s: median [min-max]; "SDK / none" = with a tracer and a meter provider installed / with the API's no-ops, in one process, alternating; "API / absent" = @opentelemetry/api without SDK / not installed, a fresh process each (the median of its 3 rounds); ratios paired per repetition; CPU µs/op of the process`,
     renderTable(
       [
         'op',

@@ -85,6 +85,13 @@ async function child(
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as TelemetryChildAnswer;
 }
 
+function medianSample(rounds: BatchSample[] = []): BatchSample {
+  return {
+    opsPerSec: summarize(rounds.map((r) => r.opsPerSec)).median,
+    cpuUs: summarize(rounds.map((r) => r.cpuUs)).median,
+  };
+}
+
 function series(samples: BatchSample[]): { ops: Summary; cpu: Summary } {
   return {
     ops: summarize(samples.map((s) => s.opsPerSec)),
@@ -98,7 +105,8 @@ function series(samples: BatchSample[]): { ops: Summary; cpu: Summary } {
  *   tracer provider with a batch processor and a discarding exporter, a meter provider, the
  *   AsyncLocalStorage context manager) on and off between batches, alternating;
  * - `@opentelemetry/api` absent against present without an SDK: a fresh process each, one of
- *   each per repetition, alternating which goes first.
+ *   each per repetition, alternating which goes first; each process's figure is the median of
+ *   its rounds (`ROUNDS_PER_PROCESS`, after a warm-up).
  * Ratios are paired per repetition; above 1 is faster (ops/s) or dearer (CPU).
  *
  * @param server - where to connect
@@ -124,7 +132,8 @@ export async function runTelemetry(
     for (const mode of rotation(modes, rep)) {
       const answer = await child(mode, request, `telemetry-${stamp}/${mode}/${rep}`);
       const target = mode === 'absent' ? absent : api;
-      for (const op of TELEMETRY_OPS) target[op].push(...(answer.samples.plain?.[op] ?? []));
+      // One sample a process: the median of its rounds.
+      for (const op of TELEMETRY_OPS) target[op].push(medianSample(answer.samples.plain?.[op]));
       if (mode === 'absent') {
         absentCheck = {
           apiLoaded: absentCheck.apiLoaded || answer.apiLoaded,

@@ -55,13 +55,17 @@ function hideOpenTelemetry(): void {
   };
 }
 
+/** Measured rounds of a process of mode `api` or `absent`, after its warm-up round. */
+export const ROUNDS_PER_PROCESS = 3;
+
 function emptySamples(): Record<TelemetryOp, BatchSample[]> {
   return { put: [], get: [], head: [] };
 }
 
 /**
  * Measures small operations in this process (see {@link TelemetryChildMode}), a warm-up batch of
- * each first; prints a {@link TelemetryChildAnswer}.
+ * each first, then `repetitions` rounds (mode `sdk`) or {@link ROUNDS_PER_PROCESS}; prints a
+ * {@link TelemetryChildAnswer}.
  */
 async function main(): Promise<void> {
   const request = JSON.parse(process.env.BENCH_TELEMETRY_CHILD ?? '{}') as TelemetryChildRequest;
@@ -83,7 +87,8 @@ async function main(): Promise<void> {
           ]
         : [{ name: 'plain', on: false }];
     const samples: TelemetryChildAnswer['samples'] = {};
-    for (let rep = -1; rep < (mode === 'sdk' ? config.repetitions : 1); rep++) {
+    const rounds = mode === 'sdk' ? config.repetitions : ROUNDS_PER_PROCESS;
+    for (let rep = -1; rep < rounds; rep++) {
       for (const variant of rotation(variants, Math.max(rep, 0))) {
         setTelemetry(variant.on);
         for (const op of TELEMETRY_OPS) {
