@@ -12,5 +12,5 @@ export const LOCAL_S3_SCRIPT = resolve(ROOT, 'scripts', 'local-s3.sh');
 /** The Python helper that times boto3's transfers. */
 export const BOTO3_SCRIPT = resolve(ROOT, 'bench', 'boto3_transfer.py');
 
-/** Where the figures of the last run go; the README quotes them. */
+/** Where the figures of the last run go; docs/performance.md quotes them. */
 export const RESULTS_FILE = resolve(ROOT, 'bench', 'results', 'latest.json');

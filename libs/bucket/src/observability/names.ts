@@ -2,7 +2,7 @@
  * The names of nest-bucket's OpenTelemetry signals: its instrumentation scope, its span
  * attributes and its metrics. The `aws.s3.*` attributes are OpenTelemetry's semantic conventions
  * for S3 (as `@opentelemetry/instrumentation-aws-sdk` sets them); `nest_bucket.*` are the
- * library's own. README's "Observability" section lists them.
+ * library's own. docs/observability.md lists them.
  */
 
 /** The instrumentation scope's name: the tracer's and the meter's. */
