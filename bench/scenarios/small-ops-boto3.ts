@@ -1,6 +1,6 @@
 import type { ServerConnection } from '../server';
 import { runBoto3Helper } from '../transfers/boto3';
-import type { SmallOp, SmallOpsMode } from './small-ops';
+import type { SmallOp, SmallOpsMode } from './small-ops-kinds';
 
 /** One boto3 batch of an operation: operations per second and CPU µs per operation. */
 export interface Boto3SmallBatch {

@@ -11,20 +11,7 @@ import { rotation } from '../alternate';
 import { runPool } from '../pool';
 import { latency, summarize, type Latency, type Summary } from '../stats';
 import type { Boto3SmallBatch, Boto3SmallOpsRound } from './small-ops-boto3';
-
-/** The four operations compared. */
-export const SMALL_OPS = ['put', 'get', 'head', 'delete'] as const;
-/** One of the four operations. */
-export type SmallOp = (typeof SMALL_OPS)[number];
-
-/** How the operations are issued: one after the other, or many in flight. */
-export interface SmallOpsMode {
-  name: string;
-  /** Operations in flight (1 = sequential). */
-  inFlight: number;
-  /** Operations per timed batch. */
-  opsPerBatch: number;
-}
+import { SMALL_OPS, type SmallOp, type SmallOpsMode } from './small-ops-kinds';
 
 /** The shape of the small-operation scenario. */
 export interface SmallOpsConfig {
