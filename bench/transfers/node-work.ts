@@ -51,13 +51,13 @@ export function nodeWork(
 ): (job: TransferJob) => Promise<number | undefined> {
   const { service, client, rawHttp, minio } = context;
   const none = () => undefined;
+  // The library's two variants differ only in this option.
+  const checks = { verifyChecksums: name !== NODE_VARIANT.libraryUnchecked };
   if (direction === 'upload') {
     switch (name) {
       case NODE_VARIANT.library:
-        return (job) => service.uploadFile(job.bucket, job.path, job.key).then(none);
       case NODE_VARIANT.libraryUnchecked:
-        return (job) =>
-          service.uploadFile(job.bucket, job.path, job.key, { verifyChecksums: false }).then(none);
+        return (job) => service.uploadFile(job.bucket, job.path, job.key, checks).then(none);
       case NODE_VARIANT.sdk:
         return (job) => sdkUpload(client, job.bucket, job.key, job.path).then(none);
       case NODE_VARIANT.http:
@@ -77,10 +77,8 @@ export function nodeWork(
   }
   switch (name) {
     case NODE_VARIANT.library:
-      return (job) => service.downloadFile(job.bucket, job.key, job.path).then(none);
     case NODE_VARIANT.libraryUnchecked:
-      return (job) =>
-        service.downloadFile(job.bucket, job.key, job.path, { verifyChecksums: false }).then(none);
+      return (job) => service.downloadFile(job.bucket, job.key, job.path, checks).then(none);
     case NODE_VARIANT.sdk:
       return (job) => sdkDownload(client, job.bucket, job.key, job.path).then(none);
     case NODE_VARIANT.http:

@@ -84,16 +84,6 @@ export async function digestFileRange(
   }
 }
 
-/** A body passed through, its chunks fed to `digest` on the way. @internal */
-export function digestedBody(
-  body: AsyncIterable<Uint8Array>,
-  digest: ObjectDigest,
-): AsyncGenerator<Uint8Array> {
-  return fedBody(body, (chunk) => {
-    digest.update(chunk);
-  });
-}
-
 /** A body passed through, its chunks given to `feed` on the way. @internal */
 export async function* fedBody(
   body: AsyncIterable<Uint8Array>,

@@ -10,7 +10,6 @@ import { abortErrorOf } from './abort';
 import {
   assertDigest,
   assertRangeAnswer,
-  digestedBody,
   digestFileRange,
   fedBody,
   parseContentRange,
@@ -248,9 +247,13 @@ async function fetchParts(
   const lengthAt = (offset: number) => Math.min(offset + partSizeBytes, size) - offset;
   // Whole parts of a multipart object: every range hashed on its own as it arrives. Otherwise
   // the first range is hashed on the fly and the others read back from the file, in order.
-  const feeds =
+  const perRange =
     digest &&
     rangeFeedsOf(digest, [[0, firstLength], ...offsets.map((o) => [o, lengthAt(o)] as const)]);
+  const inOrder = (chunk: Uint8Array) => {
+    digest?.update(chunk);
+  };
+  const feeds = perRange ?? (digest && new Map([[0, inOrder]]));
   let loaded = 0;
   const written = (bytes: number) => {
     guard.count(bytes);
@@ -290,9 +293,8 @@ async function fetchParts(
   try {
     await runPartPool(1 + others, plan.concurrency, stop, async (index) => {
       if (index > 0) return fetchPart(offsets[index - 1]);
-      const body = digest && !feeds ? digestedBody(firstBody, digest) : firstBody;
       try {
-        await firstSpan.run(() => writePart(body, 0, firstLength));
+        await firstSpan.run(() => writePart(firstBody, 0, firstLength));
         firstSpan.end();
       } catch (error) {
         firstSpan.end(error);
@@ -307,7 +309,7 @@ async function fetchParts(
   if (size === 0) onProgress?.({ loaded, total: size });
   if (loaded !== size) throw truncated(target, loaded, size);
   if (digest) {
-    if (!feeds) await digestFileRange(file, digest, firstLength, size);
+    if (!perRange) await digestFileRange(file, digest, firstLength, size);
     assertDigest(digest, target);
   }
   return size;

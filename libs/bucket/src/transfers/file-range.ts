@@ -64,21 +64,10 @@ export async function sendFileRange<T>(
     end: length > 0 ? start + length - 1 : undefined,
     highWaterMark: READ_CHUNK_BYTES,
   });
-  const onChunk = watch.onChunk;
-  const body = withExactLength(
-    file,
-    length,
-    context,
-    watch.onFailure,
-    onChunk
-      ? (chunk) => {
-          watch.onBytes(chunk.length);
-          onChunk(chunk);
-        }
-      : (chunk) => {
-          watch.onBytes(chunk.length);
-        },
-  );
+  const body = withExactLength(file, length, context, watch.onFailure, (chunk) => {
+    watch.onBytes(chunk.length);
+    watch.onChunk?.(chunk);
+  });
   try {
     return await send(body);
   } finally {
