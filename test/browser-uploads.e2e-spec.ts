@@ -1,17 +1,16 @@
 import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { BrowserUploadsModule, BucketModule, BucketService } from 'nest-bucket';
 import { rawClient, removeBucket, serverOptions, uniqueBucketName } from './support/s3';
+import { sha256 } from './support/files';
 
 const MIB = 1024 * 1024;
 const LIMIT = 12 * MIB;
 const TOKEN = 'Bearer s3cret-upload-token';
 const bucket = uniqueBucketName('browser');
-
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** The request as the module hands it to `authorize`: Express's, with its headers. */
 interface RequestWithHeaders {

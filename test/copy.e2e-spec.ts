@@ -7,7 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { TestingModule } from '@nestjs/testing';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { BucketConflictError, type BucketService, type TransferProgress } from 'nest-bucket';
 import { errorCodeOf } from './support/bucket-errors';
 import {
@@ -17,12 +17,9 @@ import {
   serverOptions,
   uniqueBucketName,
 } from './support/s3';
+import { sha256 } from './support/files';
 
 const MIB = 1024 * 1024;
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 // Copies in parts (UploadPartCopy) on the real server, checked as another client sees them: a
 // raw S3 client reads the bytes and the headers, and lists the multipart uploads left.

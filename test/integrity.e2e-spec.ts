@@ -1,18 +1,19 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { createHash, randomBytes } from 'node:crypto';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { BucketModuleSyncOptions, BucketService } from 'nest-bucket';
 import { PART_SIZE_METADATA } from 'nest-bucket/transfers/object-digest';
 import { bucketErrorOf, errorCodeOf } from './support/bucket-errors';
-import { sha256File, writeRandomFile } from './support/files';
-import { leftoverPartFiles, openUploads, serviceThrough, useFaultRig } from './support/http-faults';
+import { sha256, sha256File, writeRandomFile } from './support/files';
+import {
+  leftoverPartFiles,
+  openUploads,
+  serviceThrough,
+  storedSha256,
+  useFaultRig,
+} from './support/http-faults';
 
 const MIB = 1024 * 1024;
 
@@ -24,19 +25,6 @@ const SETTINGS = {
   multipartThresholdBytes: 5 * MIB,
   partSizeBytes: 5 * MIB,
 } satisfies Partial<BucketModuleSyncOptions>;
-
-/** The sha256 of an object as the server stores it, read without the proxy; null when missing. */
-async function storedSha256(client: S3Client, bucket: string, key: string) {
-  try {
-    const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const hash = createHash('sha256');
-    for await (const chunk of output.Body as Readable) hash.update(chunk as Buffer);
-    return hash.digest('hex');
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return null;
-    throw error;
-  }
-}
 
 // Uploads whose bytes are corrupted on the way, or refused for a while, through an HTTP proxy
 // between the service and the real server.
@@ -145,9 +133,7 @@ describe('upload integrity and retries', () => {
     const rule = rig.proxy.add(plainPut('buffer.bin', 1), { kind: 'flipRequestByte' });
     await service.putObject(rig.bucket, 'buffer.bin', content);
     expect(rule.matched).toBe(2);
-    expect(await storedSha256(rig.direct, rig.bucket, 'buffer.bin')).toBe(
-      createHash('sha256').update(content).digest('hex'),
-    );
+    expect(await storedSha256(rig.direct, rig.bucket, 'buffer.bin')).toBe(sha256(content));
   });
 
   it('uploadFile (one PutObject): a 503 SlowDown is retried from the file; the stored sha256 is the file`s', async () => {
@@ -214,15 +200,6 @@ describe('upload integrity and retries', () => {
     expect(await openUploads(rig.direct, rig.bucket)).toEqual([]);
   });
 });
-
-/** Reads a stream to its end. */
-async function readAll(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 // Downloads whose bytes are corrupted, shortened or lengthened on the way back.
 describe('download integrity', () => {
@@ -367,7 +344,7 @@ describe('download integrity', () => {
   it('getObject (multipart object of this library): a flipped byte destroys the stream with IntegrityError at its end', async () => {
     rig.proxy.add(getOf('multi.bin'), { kind: 'flipResponseByte' });
     const { body } = await service.getObject(rig.bucket, 'multi.bin');
-    expect(await errorCodeOf(readAll(body))).toBe('IntegrityError');
+    expect(await errorCodeOf(buffer(body))).toBe('IntegrityError');
   });
 
   it('downloadFile (ranged): a 503 SlowDown on a range is retried; the file`s sha256 is the object`s', async () => {
@@ -383,25 +360,25 @@ describe('download integrity', () => {
 
   it('getObject: good bodies read through unchanged (single-part, multipart, a range)', async () => {
     const whole = await service.getObject(rig.bucket, 'single.bin');
-    expect(sha256(await readAll(whole.body))).toBe(sha256(single));
+    expect(sha256(await buffer(whole.body))).toBe(sha256(single));
     const multi = await service.getObject(rig.bucket, 'multi.bin');
-    expect(sha256(await readAll(multi.body))).toBe(multiSha);
+    expect(sha256(await buffer(multi.body))).toBe(multiSha);
     const range = await service.getObject(rig.bucket, 'single.bin', {
       range: { start: 10, end: 99 },
     });
-    expect((await readAll(range.body)).equals(single.subarray(10, 100))).toBe(true);
+    expect((await buffer(range.body)).equals(single.subarray(10, 100))).toBe(true);
   });
 
   it('getObject: a flipped byte destroys the stream with IntegrityError at its end', async () => {
     rig.proxy.add(getOf('single.bin'), { kind: 'flipResponseByte' });
     const { body } = await service.getObject(rig.bucket, 'single.bin');
-    expect(await errorCodeOf(readAll(body))).toBe('IntegrityError');
+    expect(await errorCodeOf(buffer(body))).toBe('IntegrityError');
   });
 
   it('getObject: a 200 whose Content-Length is shorter than the object destroys the stream with IntegrityError', async () => {
     rig.proxy.add(getOf('single.bin'), { kind: 'shortenResponse', bytes: 1000 });
     const { body } = await service.getObject(rig.bucket, 'single.bin');
-    expect(await errorCodeOf(readAll(body))).toBe('IntegrityError');
+    expect(await errorCodeOf(buffer(body))).toBe('IntegrityError');
   });
 
   it('getObject: a body cut before its Content-Length destroys the stream with ConnectionFailed', async () => {
@@ -411,7 +388,7 @@ describe('download integrity', () => {
       keepContentLength: true,
     });
     const { body } = await service.getObject(rig.bucket, 'multi.bin');
-    expect(await errorCodeOf(readAll(body))).toBe('ConnectionFailed');
+    expect(await errorCodeOf(buffer(body))).toBe('ConnectionFailed');
   });
 
   it('getObject (a range): a body longer than its range fails with IntegrityError', async () => {
@@ -419,7 +396,7 @@ describe('download integrity', () => {
     const code = await errorCodeOf(
       service
         .getObject(rig.bucket, 'multi.bin', { range: { start: 0, end: 99 } })
-        .then(({ body }) => readAll(body)),
+        .then(({ body }) => buffer(body)),
     );
     expect(code).toBe('IntegrityError');
   });

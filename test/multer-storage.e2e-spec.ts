@@ -8,18 +8,15 @@ import {
 import { FileInterceptor, MulterModule } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { BucketModule, BucketService, bucketStorage, type StoredMulterFile } from 'nest-bucket';
 import { rawClient, removeBucket, serverOptions, uniqueBucketName } from './support/s3';
+import { sha256 } from './support/files';
 
 const MIB = 1024 * 1024;
 const LIMIT = 12 * MIB;
 const bucket = uniqueBucketName('multer');
-
-function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** A user's controller: uploads go straight into the bucket, at most 12 MiB each. */
 @Controller('uploads')

@@ -1,5 +1,5 @@
 import type { TestingModule } from '@nestjs/testing';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { buffer } from 'node:stream/consumers';
 import type { BucketService } from 'nest-bucket';
@@ -10,6 +10,7 @@ import {
   serverOptions,
   uniqueBucketName,
 } from './support/s3';
+import { sha256 } from './support/files';
 
 // `publicEndpoint`: the service talks to the server at its real address, and signs presigned
 // URLs and POSTs for another one, the "public host" that browsers use. Here the public host is a
@@ -69,8 +70,6 @@ async function startForwarder(host: string, port: number): Promise<Forwarder> {
     },
   };
 }
-
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** The same URL, sent to another origin (its path, query and signature unchanged). */
 function withOrigin(url: string, origin: string): string {

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Req, Res, type INestApplication } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   BucketModule,
   BucketService,
@@ -10,12 +10,9 @@ import {
   type ServedResponse,
 } from 'nest-bucket';
 import { serverOptions, uniqueBucketName } from './support/s3';
+import { sha256 } from './support/files';
 
 const MIB = 1024 * 1024;
-
-function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** A user's controller that serves objects with the helper. */
 @Controller('files')

@@ -1,13 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import supertest from 'supertest';
 import { AppModule } from '../../apps/demo/src/app.module';
 import { DEMO_APP_OPTIONS, configureDemoApp } from '../../apps/demo/src/app.setup';
 import { DEMO_CONFIG, type DemoConfig } from '../../apps/demo/src/demo.config';
+import { sha256 } from './files';
 
 /** A running demo app, listening on an ephemeral loopback port. */
 export interface DemoApp {
@@ -54,10 +55,7 @@ export function filePath(bucket: string, key: string, route = 'files'): string {
   return `/buckets/${bucket}/${route}/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-/** The sha256 of bytes, hex. */
-export function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256 };
 
 /** The answer of {@link sendStreamed}. */
 export interface RawResponse {

@@ -34,6 +34,11 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** The sha256 of bytes, hex. */
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
 /** The md5 of a buffer, hex: S3's ETag of a single-part upload. */
 export function md5(data: Buffer | string): string {
   return createHash('md5').update(data).digest('hex');

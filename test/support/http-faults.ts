@@ -1,9 +1,16 @@
-import { CreateBucketCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Test } from '@nestjs/testing';
 import { readdir } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { BucketModule, BucketService, type BucketModuleSyncOptions } from 'nest-bucket';
 import { HttpFaultProxy } from './http-fault-proxy';
-import { temporaryFolder } from './files';
+import { sha256, temporaryFolder } from './files';
 import { rawClient, removeBucket, serverOptions, uniqueBucketName } from './s3';
 
 /** Starts an HTTP fault proxy in front of the test server. */
@@ -43,6 +50,31 @@ export async function serviceThrough(
   }).compile();
   await module.init();
   return { service: module.get(BucketService), close: () => module.close() };
+}
+
+/** An object's bytes as the server stores them, read with `client` (past the proxy); null when missing. */
+export async function storedBytes(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<Buffer | null> {
+  try {
+    const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return await buffer(output.Body as Readable);
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchKey') return null;
+    throw error;
+  }
+}
+
+/** The sha256 of an object as the server stores it (see {@link storedBytes}); null when missing. */
+export async function storedSha256(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<string | null> {
+  const bytes = await storedBytes(client, bucket, key);
+  return bytes === null ? null : sha256(bytes);
 }
 
 /** The multipart uploads still open in a bucket, as the server lists them. */
