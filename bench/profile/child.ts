@@ -1,15 +1,9 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { createBenchService, createRawClient } from '../clients';
 import { benchConfig } from '../config';
-import { writeRandomFile } from '../files';
 import { collectGarbage } from '../memory';
 import type { ServerConnection } from '../server';
-import { createMinioClient } from '../transfers/minio';
-import { nodeWork, type NodeVariantName, type TransferJob } from '../transfers/node-work';
-import { sdkUpload } from '../transfers/sdk';
-import { MIB } from '../units';
+import type { NodeVariantName, TransferJob } from '../transfers/node-work';
+import { warmedWork } from '../transfers/warmed-work';
 
 /** What the parent hands the profiled process, as JSON in `BENCH_PROFILE_RUN`. */
 export interface ProfileRunRequest {
@@ -32,7 +26,6 @@ export interface ProfileRunTiming {
   window: { startUs: number; endUs: number };
 }
 
-const WARMUP_BYTES = 24 * MIB;
 /** Linux's USER_HZ, the unit of /proc/PID/task/TID/stat's times. */
 const TICKS_PER_SECOND = 100;
 
@@ -56,26 +49,10 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n);
  */
 async function main(): Promise<void> {
   const request = JSON.parse(process.env.BENCH_PROFILE_RUN ?? '{}') as ProfileRunRequest;
-  const { job, direction, server } = request;
-  const { service, close } = await createBenchService(server);
-  const client = createRawClient(server);
+  const { job } = request;
+  const { work, close } = await warmedWork({ ...request, rawHttp: benchConfig().rawHttp });
   try {
-    const { rawHttp } = benchConfig();
-    const minio = createMinioClient(server);
-    const work = nodeWork(request.variant, direction, { service, client, rawHttp, minio });
-    const warmup = {
-      ...job,
-      key: `${job.key}.warmup`,
-      path: `${request.folder}/profile-warmup-${process.pid}`,
-      size: WARMUP_BYTES,
-    };
-    await writeRandomFile(warmup.path, WARMUP_BYTES);
-    if (direction === 'download') await sdkUpload(client, warmup.bucket, warmup.key, warmup.path);
-    await work(warmup);
-    await rm(warmup.path, { force: true });
-    await client.send(new DeleteObjectCommand({ Bucket: warmup.bucket, Key: warmup.key }));
     collectGarbage();
-
     const thread = mainThreadCpu();
     const cpu = process.cpuUsage();
     const startUs = nowUs();
@@ -90,7 +67,6 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(timing)}\n`);
   } finally {
-    client.destroy();
     await close();
   }
 }

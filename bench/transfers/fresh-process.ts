@@ -1,22 +1,13 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ServerConnection } from '../server';
-import type { NodeVariantName, TransferJob, TransferTiming } from './node-work';
-import type { RawHttpPlan } from './raw-http';
+import type { TransferTiming } from './node-work';
+import type { WarmUpRequest } from './warmed-work';
 
 const run = promisify(execFile);
 
 /** One timed transfer of a Node variant, in a process of its own. */
-export interface FreshRunRequest {
-  server: ServerConnection;
-  variant: NodeVariantName;
-  direction: 'upload' | 'download';
-  job: TransferJob;
-  rawHttp: RawHttpPlan;
-  /** A folder for the warm-up file. */
-  folder: string;
-}
+export type FreshRunRequest = WarmUpRequest;
 
 /**
  * Runs one transfer of a Node variant in a fresh Node process, after a warm-up transfer there,
