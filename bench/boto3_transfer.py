@@ -9,7 +9,8 @@ Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_DEFAULT_R
 `upload_file` and `download_file` run with s3transfer's defaults (8 MiB threshold and parts,
 10 threads), as the original boto3-based design used them. The client is created and one
 HeadBucket opens a connection before the clock starts. Prints one JSON line:
-{"seconds": ..., "rss_before_mib": ..., "rss_peak_mib": ..., "cpu_seconds": ..., "boto3": ...}
+{"seconds": ..., "rss_before_mib": ..., "rss_peak_mib": ..., "cpu_seconds": ...,
+"machine_busy": ..., "boto3": ...}
 (peak RSS from getrusage). `check` prints the versions only.
 
 `roundtrip` uploads PATH with `upload_file`, downloads it into OUTPUT with `download_file`
@@ -38,6 +39,25 @@ def cpu_seconds() -> float:
     """CPU time used so far by the process, every thread, user and system."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+def cpu_ticks():
+    """The machine's (busy, total) CPU ticks from /proc/stat, or None elsewhere."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(f) for f in stat.readline().split()[1:9]]
+    except OSError:
+        return None
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    busy = user + nice + system + irq + softirq + steal
+    return busy, busy + idle + iowait
+
+
+def busy_share(before, after):
+    """The share of all the machine's CPUs busy between two samples (None when unknown)."""
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
 
 
 def max_rss_mib() -> float:
@@ -138,6 +158,7 @@ def main() -> None:
     client.head_bucket(Bucket=bucket)
     before = max_rss_mib()
     cpu_before = cpu_seconds()
+    ticks_before = cpu_ticks()
     started = time.perf_counter()
     if operation == "upload":
         client.upload_file(path, bucket, key)
@@ -147,6 +168,7 @@ def main() -> None:
         raise SystemExit(f"unknown operation {operation!r}")
     seconds = time.perf_counter() - started
     cpu = cpu_seconds() - cpu_before
+    machine_busy = busy_share(ticks_before, cpu_ticks())
     print(
         json.dumps(
             {
@@ -154,6 +176,7 @@ def main() -> None:
                 "rss_before_mib": before,
                 "rss_peak_mib": max_rss_mib(),
                 "cpu_seconds": cpu,
+                "machine_busy": machine_busy,
                 **versions(),
             }
         )

@@ -136,6 +136,13 @@ function smallOpsRatios(modes: SmallOpsModeResult[]): Issue14Ratio[] {
     Object.entries(mode.ops).flatMap(([op, r]) => [
       entry('small ops', `${op} ${mode.mode.name}: BucketService / raw SDK`, r.ratio, 0.97),
       entry('small ops', `${op} ${mode.mode.name}: BucketService / boto3`, r.boto3Ratio, 1.5),
+      entry('small ops', `${op} ${mode.mode.name}: BucketService / raw HTTP`, r.httpRatio),
+      entry('small ops', `${op} ${mode.mode.name}: raw SDK / boto3`, r.rawBoto3Ratio),
+      entry(
+        'small ops',
+        `${op} ${mode.mode.name}: raw HTTP / boto3 (the server's ceiling against boto3)`,
+        r.httpBoto3Ratio,
+      ),
     ]),
   );
 }
@@ -148,9 +155,13 @@ function memoryCheck(roundTrip: RoundTripResult): Issue14Memory {
   if (boto3 === undefined) {
     return { target, measured: `${library.toFixed(0)} MiB, boto3 not measured`, met: undefined };
   }
+  const sdk = roundTrip.sdk ? `; raw SDK ${roundTrip.sdk.peakMiB.max.toFixed(0)}` : '';
+  const bare = roundTrip.bareNodeMiB
+    ? `; Node loading nothing ${roundTrip.bareNodeMiB.median.toFixed(0)}`
+    : '';
   return {
     target,
-    measured: `${library.toFixed(0)} vs ${boto3.toFixed(0)} MiB (worst of each)`,
+    measured: `${library.toFixed(0)} vs ${boto3.toFixed(0)} MiB (worst of each${sdk}${bare})`,
     met: library <= boto3 + RSS_MARGIN_MIB,
   };
 }

@@ -23,7 +23,9 @@ function roundTripSection(results: BenchResults): string {
       ['client', 'peak RSS', 'RSS before'],
       [
         row('nest-bucket (uploadFile + downloadFile)', r.library),
+        row('raw SDK (lib-storage Upload + one GetObject), no Nest', r.sdk),
         row('boto3 (upload_file + download_file)', r.boto3),
+        ['Node, loading nothing', r.bareNodeMiB ? medianRange(r.bareNodeMiB) : '-', '-'],
       ],
     ),
   ].join('\n');

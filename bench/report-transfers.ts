@@ -34,6 +34,8 @@ export function transferTable(sizes: SizeResult[], heading: string): string {
           medianRange(r.mibPerSec),
           ratio,
           r.cpuSecondsPerGiB.median.toFixed(2),
+          // Older results have no such figure.
+          r.machineBusy?.n ? `${(r.machineBusy.median * 100).toFixed(0)}%` : '-',
           `${r.rssGrowthMiB.median.toFixed(0)} / ${r.rssGrowthMiB.max.toFixed(0)}`,
         ]);
       }
@@ -42,7 +44,16 @@ export function transferTable(sizes: SizeResult[], heading: string): string {
   return [
     heading,
     renderTable(
-      ['size', 'direction', 'variant', 'MiB/s', 'nest-bucket vs', 'CPU s/GiB', 'RSS growth'],
+      [
+        'size',
+        'direction',
+        'variant',
+        'MiB/s',
+        'nest-bucket vs',
+        'CPU s/GiB',
+        'machine busy',
+        'RSS growth',
+      ],
       rows,
     ),
   ].join('\n');

@@ -15,7 +15,9 @@ function smallOpsSection(results: BenchResults): string {
       ratioText(r.ratio),
       r.boto3 ? medianRange(r.boto3) : '-',
       ratioText(r.boto3Ratio),
-      `${r.serviceCpuUs.median.toFixed(0)} / ${r.rawCpuUs.median.toFixed(0)} / ${r.boto3CpuUs?.median.toFixed(0) ?? '-'}`,
+      r.http ? medianRange(r.http) : '-',
+      ratioText(r.httpBoto3Ratio),
+      `${r.serviceCpuUs.median.toFixed(0)} / ${r.rawCpuUs.median.toFixed(0)} / ${r.boto3CpuUs?.median.toFixed(0) ?? '-'} / ${r.httpCpuUs?.median.toFixed(0) ?? '-'}`,
     ]),
   );
   const latencyRows = results.smallOps.flatMap((mode) =>
@@ -32,9 +34,20 @@ function smallOpsSection(results: BenchResults): string {
   );
   const size = formatBytes(results.config.smallOps.objectBytes);
   return [
-    `Small operations on ${size} objects, ops/s: median [min-max] of ${results.config.smallOps.repetitions} repetitions; ratio = BucketService / raw SDK, "vs boto3" = BucketService / boto3, paired per repetition (boto3: one Python process per repetition, a thread pool for operations in flight); client CPU in µs per operation (BucketService / raw SDK / boto3)`,
+    `Small operations on ${size} objects, ops/s: median [min-max] of ${results.config.smallOps.repetitions} repetitions; ratio = BucketService / raw SDK, "vs boto3" = BucketService / boto3, paired per repetition (boto3: one Python process per repetition, a thread pool for operations in flight); raw HTTP = presigned URLs signed before the batch, Node's http, no SDK (the server's ceiling), "HTTP vs boto3" = raw HTTP / boto3; client CPU in µs per operation (BucketService / raw SDK / boto3 / raw HTTP)`,
     renderTable(
-      ['mode', 'op', 'BucketService', 'raw SDK', 'ratio', 'boto3', 'vs boto3', 'CPU µs/op'],
+      [
+        'mode',
+        'op',
+        'BucketService',
+        'raw SDK',
+        'ratio',
+        'boto3',
+        'vs boto3',
+        'raw HTTP',
+        'HTTP vs boto3',
+        'CPU µs/op',
+      ],
       rows,
     ),
     '',

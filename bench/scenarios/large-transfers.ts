@@ -1,3 +1,4 @@
+import { busyShare, cpuTicks } from '../machine-busy';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,6 +39,8 @@ export interface VariantResult {
   mibPerSec: Summary;
   rssGrowthMiB: Summary;
   cpuSecondsPerGiB: Summary;
+  /** The share of all the machine's CPUs busy during the run (client, server, kernel). */
+  machineBusy?: Summary;
 }
 
 /** Figures of one size: per direction, per variant name. */
@@ -75,7 +78,10 @@ async function measureAll(
     for (const variant of rotation(phase.variants, rep)) {
       const { key, path } = phase.job(variant, rep);
       try {
+        const before = cpuTicks();
         const measured = await variant.measure({ ...phase.base, key, path });
+        // Node variants sample their timed window; the others, the whole run of their process.
+        measured.machineBusy ??= busyShare(before, cpuTicks());
         runs.set(variant.name, [...(runs.get(variant.name) ?? []), measured]);
         line.push(`${variant.name} ${mibPerSecond(phase.base.size, measured.ms).toFixed(0)} MiB/s`);
       } finally {
@@ -93,6 +99,9 @@ async function measureAll(
           mibPerSec: summarize(measured.map((m) => mibPerSecond(phase.base.size, m.ms))),
           rssGrowthMiB: summarize(measured.map((m) => m.rssGrowthMiB)),
           cpuSecondsPerGiB: summarize(measured.map((m) => m.cpuSecondsPerGiB)),
+          machineBusy: summarize(
+            measured.map((m) => m.machineBusy ?? Number.NaN).filter(Number.isFinite),
+          ),
         },
       ];
     }),

@@ -3,12 +3,13 @@ import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { rotation } from '../alternate';
 import { writeRandomFile } from '../files';
 import type { ServerConnection } from '../server';
 import { summarize, type Summary } from '../stats';
 import { runBoto3Helper } from '../transfers/boto3';
 import type { RoundTripMemory, RoundTripRequest } from '../transfers/round-trip-child';
-import { formatBytes } from '../units';
+import { formatBytes, MIB } from '../units';
 
 const run = promisify(execFile);
 
@@ -18,16 +19,35 @@ export interface RoundTripConfig {
   repetitions: number;
 }
 
+/** Peak RSS of one side over its repetitions, in MiB. */
+export interface RoundTripSide {
+  peakMiB: Summary;
+  beforeMiB: Summary;
+}
+
 /** Peak RSS of each side over its repetitions, in MiB. */
 export interface RoundTripResult {
   bytes: number;
   /** nest-bucket's process: peak RSS over its whole life, and RSS once its service was up. */
-  library: { peakMiB: Summary; beforeMiB: Summary };
+  library: RoundTripSide;
+  /** The raw SDK's process (no Nest), the same figures (before: after its HeadBucket). */
+  sdk?: RoundTripSide;
   /** boto3's Python process, the same figures (ru_maxrss; before: after its HeadBucket). */
-  boto3?: { peakMiB: Summary; beforeMiB: Summary };
+  boto3?: RoundTripSide;
+  /** The RSS of a Node process that loads nothing, in MiB: the runtime's own share. */
+  bareNodeMiB?: Summary;
 }
 
-async function libraryRoundTrip(request: RoundTripRequest): Promise<RoundTripMemory> {
+/** The RSS of a fresh Node process that loads nothing, in MiB. */
+async function bareNodeRss(): Promise<number> {
+  const { stdout } = await run(process.execPath, [
+    '-e',
+    'setTimeout(() => console.log(process.memoryUsage.rss()), 100)',
+  ]);
+  return Number(stdout.trim()) / MIB;
+}
+
+async function nodeRoundTrip(request: RoundTripRequest): Promise<RoundTripMemory> {
   const { stdout } = await run(
     process.execPath,
     [join(__dirname, '..', 'transfers', 'round-trip-child.js')],
@@ -39,7 +59,10 @@ async function libraryRoundTrip(request: RoundTripRequest): Promise<RoundTripMem
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as RoundTripMemory;
 }
 
-async function boto3RoundTrip(python: string, request: RoundTripRequest): Promise<RoundTripMemory> {
+async function boto3RoundTrip(
+  python: string,
+  request: Omit<RoundTripRequest, 'client'>,
+): Promise<RoundTripMemory> {
   const answer = await runBoto3Helper<{
     seconds: number;
     rss_before_mib: number;
@@ -60,8 +83,9 @@ async function boto3RoundTrip(python: string, request: RoundTripRequest): Promis
 
 /**
  * Memory of a round trip (upload a file, then download it) in a fresh process each: the library
- * (`uploadFile` then `downloadFile`) against boto3 (`upload_file` then `download_file`), each
- * with its defaults, alternating which goes first. Each figure is the process's whole peak RSS,
+ * (`uploadFile` then `downloadFile`) against the raw SDK (lib-storage `Upload`, one `GetObject`)
+ * and boto3 (`upload_file` then `download_file`), each with its defaults, in rotated order; and
+ * the RSS of a bare Node process, the runtime's share. Each figure is the process's whole peak RSS,
  * runtime included, which is what a machine has to provide.
  *
  * @param server - where to connect
@@ -85,24 +109,36 @@ export async function runRoundTrip(
   const target = join(folder, 'round-trip-target');
   await writeRandomFile(source, config.bytes);
   const library: RoundTripMemory[] = [];
+  const sdk: RoundTripMemory[] = [];
   const boto3: RoundTripMemory[] = [];
+  const bare: number[] = [];
   try {
     for (let rep = 0; rep < config.repetitions; rep++) {
+      bare.push(await bareNodeRss());
       const sides = [
-        { name: 'nest-bucket', list: library, go: libraryRoundTrip },
+        {
+          name: 'nest-bucket',
+          list: library,
+          go: (r: Omit<RoundTripRequest, 'client'>) =>
+            nodeRoundTrip({ ...r, client: 'nest-bucket' }),
+        },
+        {
+          name: 'raw SDK',
+          list: sdk,
+          go: (r: Omit<RoundTripRequest, 'client'>) => nodeRoundTrip({ ...r, client: 'raw SDK' }),
+        },
         ...(python
           ? [
               {
                 name: 'boto3',
                 list: boto3,
-                go: (r: RoundTripRequest) => boto3RoundTrip(python, r),
+                go: (r: Omit<RoundTripRequest, 'client'>) => boto3RoundTrip(python, r),
               },
             ]
           : []),
       ];
-      if (rep % 2 === 1) sides.reverse();
-      for (const side of sides) {
-        const key = `round-trip/${rep}/${side.name}`;
+      for (const side of rotation(sides, rep)) {
+        const key = `round-trip/${rep}/${side.name.replace(/\W/g, '')}`;
         try {
           side.list.push(await side.go({ server, bucket, key, source, target }));
         } finally {
@@ -111,7 +147,7 @@ export async function runRoundTrip(
         }
       }
       log(
-        `round trip ${formatBytes(config.bytes)} ${rep + 1}/${config.repetitions}: peak RSS nest-bucket ${library.at(-1)?.peakMiB.toFixed(0) ?? '?'} MiB, boto3 ${boto3.at(-1)?.peakMiB.toFixed(0) ?? '-'} MiB`,
+        `round trip ${formatBytes(config.bytes)} ${rep + 1}/${config.repetitions}: peak RSS nest-bucket ${library.at(-1)?.peakMiB.toFixed(0) ?? '?'} MiB, raw SDK ${sdk.at(-1)?.peakMiB.toFixed(0) ?? '?'} MiB, boto3 ${boto3.at(-1)?.peakMiB.toFixed(0) ?? '-'} MiB`,
       );
     }
   } finally {
@@ -124,6 +160,8 @@ export async function runRoundTrip(
   return {
     bytes: config.bytes,
     library: figures(library),
+    sdk: figures(sdk),
     ...(boto3.length > 0 ? { boto3: figures(boto3) } : {}),
+    bareNodeMiB: summarize(bare),
   };
 }

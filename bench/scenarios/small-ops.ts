@@ -11,6 +11,7 @@ import { rotation } from '../alternate';
 import { runPool } from '../pool';
 import { latency, summarize, type Latency, type Summary } from '../stats';
 import type { Boto3SmallBatch, Boto3SmallOpsRound } from './small-ops-boto3';
+import { rawHttpSmallOps } from './small-ops-http';
 import { SMALL_OPS, type SmallOp, type SmallOpsMode } from './small-ops-kinds';
 
 /** The shape of the small-operation scenario. */
@@ -24,10 +25,12 @@ export interface SmallOpsConfig {
 /** One operation, done one way. */
 type Perform = Record<SmallOp, (key: string) => Promise<unknown>>;
 
-/** A way of doing the four operations: the library, or the raw SDK. */
+/** A way of doing the four operations: the library, the raw SDK, or raw HTTP. */
 interface Variant {
-  name: 'BucketService' | 'raw SDK';
+  name: 'BucketService' | 'raw SDK' | 'raw HTTP';
   perform: Perform;
+  /** Untimed work before a batch (raw HTTP signs its URLs). */
+  prepare?: (op: SmallOp, keys: readonly string[]) => Promise<void>;
 }
 
 /** Figures of one operation in one mode. */
@@ -44,6 +47,19 @@ export interface SmallOpResult {
   boto3?: Summary;
   /** BucketService / boto3, paired per repetition. */
   boto3Ratio?: Summary;
+  /**
+   * Raw HTTP's operations per second (presigned URLs, no SDK in the timed requests): what the
+   * server answers at all, the ceiling of every client here.
+   */
+  http?: Summary;
+  /** BucketService / raw HTTP, paired per repetition. */
+  httpRatio?: Summary;
+  /** Raw HTTP / boto3, paired per repetition: the most any client can reach against boto3. */
+  httpBoto3Ratio?: Summary;
+  /** Raw SDK / boto3, paired per repetition: what the SDK the module stands on reaches. */
+  rawBoto3Ratio?: Summary;
+  /** Raw HTTP's CPU time per operation, in microseconds. */
+  httpCpuUs?: Summary;
   /** boto3's CPU time per operation (its whole process), in microseconds. */
   boto3CpuUs?: Summary;
 }
@@ -109,9 +125,11 @@ async function runRound(
   for (const op of SMALL_OPS) {
     for (const variant of variants) {
       const prefix = `small/${mode.inFlight}/${round}/${variant.name.replace(/\W/g, '')}`;
+      const keys = Array.from({ length: mode.opsPerBatch }, (_, i) => `${prefix}/${i}`);
+      await variant.prepare?.(op, keys);
       const cpuBefore = process.cpuUsage();
       const { wallMs, durations } = await runPool(mode.opsPerBatch, mode.inFlight, (i) =>
-        variant.perform[op](`${prefix}/${i}`),
+        variant.perform[op](keys[i] ?? ''),
       );
       const cpu = process.cpuUsage(cpuBefore);
       record?.(variant, op, {
@@ -134,8 +152,9 @@ interface Batch {
 /**
  * Small-operation overhead: BucketService (putObject, getObject with its body read,
  * getBucketFile, deleteFile) against the same raw SDK commands on an equally configured client,
- * on objects of `objectBytes`. For each mode, each repetition runs put, get, head, then delete
- * batches of both variants next to each other, in alternating order; with `boto3`, a boto3 round
+ * and against raw HTTP on presigned URLs (`rawHttpSmallOps`, the server's ceiling), on objects
+ * of `objectBytes`. For each mode, each repetition runs put, get, head, then delete batches of
+ * the three variants next to each other, in rotated order; with `boto3`, a boto3 round
  * (see `boto3SmallOps`) runs right after even repetitions and right before odd ones.
  *
  * @param service - the library's service
@@ -154,7 +173,29 @@ export async function runSmallOps(
   boto3?: Boto3SmallOpsRound,
 ): Promise<SmallOpsModeResult[]> {
   const body = Buffer.alloc(config.objectBytes, 'x');
-  const variants = [serviceVariant(service, bucket, body), rawVariant(client, bucket, body)];
+  const http = rawHttpSmallOps(client, bucket, body);
+  try {
+    return await runModes(
+      [
+        serviceVariant(service, bucket, body),
+        rawVariant(client, bucket, body),
+        { name: 'raw HTTP', perform: http.perform, prepare: (op, keys) => http.prepare(op, keys) },
+      ],
+      config,
+      log,
+      boto3,
+    );
+  } finally {
+    http.close();
+  }
+}
+
+async function runModes(
+  variants: Variant[],
+  config: SmallOpsConfig,
+  log: (line: string) => void,
+  boto3?: Boto3SmallOpsRound,
+): Promise<SmallOpsModeResult[]> {
   const results: SmallOpsModeResult[] = [];
   for (const mode of config.modes) {
     await runRound(variants, mode, 'warmup');
@@ -189,12 +230,24 @@ export async function runSmallOps(
           serviceCpuUs: summarize(service.map((b) => b.cpuUsPerOp)),
           rawCpuUs: summarize(raw.map((b) => b.cpuUsPerOp)),
         };
+        const http = series('raw HTTP', op);
+        result.http = summarize(http.map((b) => b.opsPerSec));
+        result.httpCpuUs = summarize(http.map((b) => b.cpuUsPerOp));
+        result.httpRatio = summarize(
+          service.map((b, i) => b.opsPerSec / (http[i]?.opsPerSec ?? Number.NaN)),
+        );
         const other = boto3Batches.map((b) => b[op]);
         if (other.length > 0) {
           result.boto3 = summarize(other.map((b) => b.opsPerSec));
           result.boto3CpuUs = summarize(other.map((b) => b.cpuUsPerOp));
           result.boto3Ratio = summarize(
             service.map((b, i) => b.opsPerSec / (other[i]?.opsPerSec ?? Number.NaN)),
+          );
+          result.rawBoto3Ratio = summarize(
+            raw.map((b, i) => b.opsPerSec / (other[i]?.opsPerSec ?? Number.NaN)),
+          );
+          result.httpBoto3Ratio = summarize(
+            http.map((b, i) => b.opsPerSec / (other[i]?.opsPerSec ?? Number.NaN)),
           );
         }
         return [op, result];

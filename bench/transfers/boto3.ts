@@ -29,6 +29,8 @@ export interface Boto3Timing {
   rssGrowthMiB: number;
   /** CPU time of the Python process (every thread) during the transfer, in seconds. */
   cpuSeconds: number;
+  /** The share of all the machine's CPUs busy during the transfer. */
+  machineBusy: number;
 }
 
 async function check(python: string): Promise<Boto3Versions | undefined> {
@@ -122,10 +124,12 @@ export async function boto3Transfer(
     rss_before_mib: number;
     rss_peak_mib: number;
     cpu_seconds: number;
+    machine_busy: number | null;
   }>(python, server, [operation, bucket, key, path]);
   return {
     ms: result.seconds * 1000,
     rssGrowthMiB: result.rss_peak_mib - result.rss_before_mib,
     cpuSeconds: result.cpu_seconds,
+    machineBusy: result.machine_busy ?? Number.NaN,
   };
 }

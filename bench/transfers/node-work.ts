@@ -1,3 +1,4 @@
+import { busyShare, cpuTicks } from '../machine-busy';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Client as MinioClient } from 'minio';
 import type { BucketService } from '../../libs/bucket/src';
@@ -99,6 +100,8 @@ export interface TransferTiming {
   rss: RssGrowth;
   /** Bytes received, for a variant that writes no file. */
   received?: number;
+  /** The share of all the machine's CPUs busy meanwhile. */
+  machineBusy: number;
 }
 
 /**
@@ -114,13 +117,22 @@ export async function timeTransfer(
 ): Promise<TransferTiming> {
   let cpu = { user: 0, system: 0 };
   let received: number | undefined;
+  let machineBusy = Number.NaN;
   const { result: ms, rss } = await measureRss(async () => {
     const cpuBefore = process.cpuUsage();
+    const ticksBefore = cpuTicks();
     const started = performance.now();
     received = await work();
     const elapsed = performance.now() - started;
     cpu = process.cpuUsage(cpuBefore);
+    machineBusy = busyShare(ticksBefore, cpuTicks());
     return elapsed;
   });
-  return { ms, rss, received, cpuSecondsPerGiB: (cpu.user + cpu.system) / 1e6 / (bytes / GIB) };
+  return {
+    ms,
+    rss,
+    received,
+    machineBusy,
+    cpuSecondsPerGiB: (cpu.user + cpu.system) / 1e6 / (bytes / GIB),
+  };
 }

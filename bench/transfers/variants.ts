@@ -27,6 +27,8 @@ export interface Measured {
   rssGrowthMiB: number;
   /** CPU time (user + system, every thread) of that process per GiB moved, in seconds. */
   cpuSecondsPerGiB: number;
+  /** The share of all the machine's CPUs busy during the timed transfer (see `busyShare`). */
+  machineBusy?: number;
 }
 
 /** One way of uploading or downloading a large file. */
@@ -101,6 +103,7 @@ function nodeVariant(
         ms: run.ms,
         rssGrowthMiB: run.rss.growthMiB,
         cpuSecondsPerGiB: run.cpuSecondsPerGiB,
+        machineBusy: run.machineBusy,
       };
     },
   };

@@ -7,7 +7,6 @@ import { MIB } from '../units';
 import { createMinioClient } from './minio';
 import { nodeWork, type NodeVariantName, type TransferJob } from './node-work';
 import type { RawHttpPlan } from './raw-http';
-import { sdkUpload } from './sdk';
 
 const WARMUP_BYTES = 24 * MIB;
 
@@ -56,7 +55,9 @@ export async function warmedWork(request: WarmUpRequest): Promise<WarmedWork> {
       size: WARMUP_BYTES,
     };
     await writeRandomFile(warmup.path, WARMUP_BYTES);
-    if (direction === 'download') await sdkUpload(client, warmup.bucket, warmup.key, warmup.path);
+    // Uploaded as the timed object is, by the module, so that the warm-up takes the same path
+    // (the multipart ETag check, and its hashing thread).
+    if (direction === 'download') await service.uploadFile(warmup.bucket, warmup.path, warmup.key);
     await work(warmup);
     await rm(warmup.path, { force: true });
     await client.send(new DeleteObjectCommand({ Bucket: warmup.bucket, Key: warmup.key }));

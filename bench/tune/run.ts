@@ -6,6 +6,8 @@ import { finished } from 'node:stream/promises';
 import { cleanupOnSignals, onCleanup, runCleanup } from '../cleanup';
 import { createBenchService, createRawClient } from '../clients';
 import { createWorkFolder, writeRandomFile } from '../files';
+import { benchConfig } from '../config';
+import { startCappedLink } from '../link/start-link';
 import { provideServer } from '../server';
 import type { HttpTransport } from '../transfers/http-client';
 import { rawHttpDownload, rawHttpUpload } from '../transfers/raw-http';
@@ -38,7 +40,12 @@ async function main(): Promise<void> {
   const [experiment = 'upload', sizeArg = '256', repsArg = '3'] = process.argv.slice(2);
   const size = Number(sizeArg) * MIB;
   const reps = Number(repsArg);
-  const server = await provideServer();
+  // BENCH_TUNE_LINK=1: every candidate through the capped link (BENCH_LINK_MIBPS, _DELAY_MS).
+  const direct = await provideServer();
+  const server =
+    process.env.BENCH_TUNE_LINK === '1'
+      ? await startCappedLink(direct, benchConfig().link)
+      : direct;
   const folder = await createWorkFolder();
   const client = createRawClient(server);
   const { service, close } = await createBenchService(server);
