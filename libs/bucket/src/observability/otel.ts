@@ -1,3 +1,5 @@
+import { TELEMETRY_SCOPE } from './names';
+
 /**
  * The optional `@opentelemetry/api` peer, loaded once, on first use, with a plain `require`: the
  * library is compiled to CommonJS, and an ESM application that imports it still gets this
@@ -51,4 +53,45 @@ export function loadOpenTelemetry(load: ModuleLoader = require): OpenTelemetryAp
 export function openTelemetry(): OpenTelemetryApi | undefined {
   if (loaded === undefined) loaded = loadOpenTelemetry() ?? null;
   return loaded ?? undefined;
+}
+
+/** A tracer provider that hands out another's tracers: the API's global proxy. */
+interface DelegatingProvider {
+  getDelegate(): unknown;
+}
+
+/** Each API copy's no-op tracer provider (`null`: the copy cannot tell it). */
+const noopTracerProviders = new WeakMap<OpenTelemetryApi, unknown>();
+
+/**
+ * What the API's tracer proxy delegates to before an SDK registers, from a proxy of its own: the
+ * API exports no other handle on it. `ProxyTracerProvider` is deprecated for the API's next
+ * major version; without it, this gives `null` and telemetry is always taken as live.
+ */
+function noopTracerProviderOf(api: OpenTelemetryApi): unknown {
+  if (!noopTracerProviders.has(api)) {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
+    const Proxy = api.ProxyTracerProvider as (new () => DelegatingProvider) | undefined;
+    noopTracerProviders.set(api, typeof Proxy === 'function' ? new Proxy().getDelegate() : null);
+  }
+  return noopTracerProviders.get(api);
+}
+
+/**
+ * Whether anything could record an operation now: a tracer provider or a meter provider
+ * registered, or an active context (whose span a no-op span would carry on). `false` when the API
+ * is installed and nothing is registered, as in an application that gets the API through a
+ * dependency: the operations then skip their spans and metrics, which would all be no-ops.
+ * Asked on every operation, so that an SDK registered later is seen at once.
+ *
+ * @param api - the loaded API
+ * @internal
+ */
+export function isTelemetryLive(api: OpenTelemetryApi): boolean {
+  if (api.context.active() !== api.ROOT_CONTEXT) return true;
+  const noop = noopTracerProviderOf(api);
+  const tracers = api.trace.getTracerProvider() as Partial<DelegatingProvider>;
+  // A provider that is no proxy of this copy's (another copy's, or none known) counts as live.
+  if (noop === null || tracers.getDelegate?.() !== noop) return true;
+  return api.metrics.getMeterProvider().getMeter(TELEMETRY_SCOPE) !== api.createNoopMeter();
 }

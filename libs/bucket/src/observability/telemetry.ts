@@ -6,7 +6,7 @@ import type { BucketErrorContext } from '../bucket.errors';
 import { instrumentsOf, type GaugeSource } from './metrics';
 import { SPAN_ATTRIBUTES, TELEMETRY_SCOPE } from './names';
 import { activeObserved, isObserveTracer, startObservedSpan, type ObserveTracer } from './observe';
-import { openTelemetry, type OpenTelemetryApi } from './otel';
+import { isTelemetryLive, openTelemetry, type OpenTelemetryApi } from './otel';
 import { countAttempts, endSpan, stateKey, tracerOf, type SpanState } from './span-state';
 
 /** What the telemetry of one service observes. @internal */
@@ -85,8 +85,8 @@ interface OpenedSpan {
  * The instrumentation of one `BucketService`: a span and metrics for each public operation, the
  * attempts and retries of its SDK commands (through a middleware on its client), and the gauges
  * of its sockets and transfers. Built only when `@opentelemetry/api` is installed or the
- * application registered `@nestjs/observe` ({@link Telemetry.create}); without a registered
- * tracer or meter provider, the API's no-op implementations make it cheap.
+ * application registered `@nestjs/observe` ({@link Telemetry.create}); while no tracer or meter
+ * provider is registered and no context is active, operations skip it (`isTelemetryLive`).
  *
  * Spans go through `@nestjs/observe`'s `TracerService` when it is present and the operation runs
  * in one of its traces (a request, a job); else through OpenTelemetry. Metrics are
@@ -198,7 +198,7 @@ export class Telemetry {
       return { state, run: (body) => span.run(body, state) };
     }
     const api = this.api;
-    if (api === undefined) return undefined;
+    if (api === undefined || !isTelemetryLive(api)) return undefined;
     const parent = api.context.active();
     const span = tracerOf(api).startSpan(
       name,
