@@ -89,19 +89,22 @@ export function activeState(api: OpenTelemetryApi): SpanState | undefined {
   return api.context.active().getValue(stateKey(api)) as SpanState | undefined;
 }
 
-/** Tracers are per API instance too. */
-const tracers = new WeakMap<OpenTelemetryApi, Tracer>();
+/** nest-bucket's tracer from each global tracer provider (the API's proxy) it was taken from. */
+const tracers = new WeakMap<object, Tracer>();
 
 /**
  * nest-bucket's tracer: a proxy that follows the global tracer provider, even one registered
- * after this call.
+ * after this call. Taken again from a new global provider: `trace.disable()` (as test suites
+ * call between tests) replaces the API's proxy, and a tracer of the old one would keep sending
+ * spans to the provider registered before.
  * @internal
  */
 export function tracerOf(api: OpenTelemetryApi): Tracer {
-  let tracer = tracers.get(api);
+  const provider = api.trace.getTracerProvider();
+  let tracer = tracers.get(provider);
   if (tracer === undefined) {
-    tracer = api.trace.getTracer(TELEMETRY_SCOPE, LIBRARY_VERSION);
-    tracers.set(api, tracer);
+    tracer = provider.getTracer(TELEMETRY_SCOPE, LIBRARY_VERSION);
+    tracers.set(provider, tracer);
   }
   return tracer;
 }

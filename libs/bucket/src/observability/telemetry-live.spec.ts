@@ -58,6 +58,20 @@ describe('operations while nothing can record them', () => {
     expect(exporter.getFinishedSpans().map((span) => span.name)).toEqual(['nest-bucket getObject']);
   });
 
+  it('follow a tracer provider registered after `trace.disable()`, as test suites do', async () => {
+    const first = new InMemorySpanExporter();
+    const second = new InMemorySpanExporter();
+    for (const exporter of [first, second]) {
+      api.trace.disable();
+      api.trace.setGlobalTracerProvider(
+        new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+      );
+      await telemetry.operation(operation(), () => Promise.resolve('ok'));
+    }
+    expect(first.getFinishedSpans()).toHaveLength(1);
+    expect(second.getFinishedSpans()).toHaveLength(1);
+  });
+
   it('record metrics when only a meter provider is registered', async () => {
     const reader = new PullReader();
     api.metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
