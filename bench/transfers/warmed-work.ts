@@ -56,7 +56,7 @@ export async function warmedWork(request: WarmUpRequest): Promise<WarmedWork> {
     };
     await writeRandomFile(warmup.path, WARMUP_BYTES);
     // Uploaded as the timed object is, by the module, so that the warm-up takes the same path
-    // (the multipart ETag check, and its hashing thread).
+    // (the check of the multipart ETag).
     if (direction === 'download') await service.uploadFile(warmup.bucket, warmup.path, warmup.key);
     await work(warmup);
     await rm(warmup.path, { force: true });
