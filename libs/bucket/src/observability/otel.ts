@@ -71,8 +71,11 @@ const noopTracerProviders = new WeakMap<OpenTelemetryApi, unknown>();
 function noopTracerProviderOf(api: OpenTelemetryApi): unknown {
   if (!noopTracerProviders.has(api)) {
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- see above
-    const Proxy = api.ProxyTracerProvider as (new () => DelegatingProvider) | undefined;
-    noopTracerProviders.set(api, typeof Proxy === 'function' ? new Proxy().getDelegate() : null);
+    const Provider = api.ProxyTracerProvider as (new () => DelegatingProvider) | undefined;
+    noopTracerProviders.set(
+      api,
+      typeof Provider === 'function' ? new Provider().getDelegate() : null,
+    );
   }
   return noopTracerProviders.get(api);
 }
@@ -93,5 +96,7 @@ export function isTelemetryLive(api: OpenTelemetryApi): boolean {
   const tracers = api.trace.getTracerProvider() as Partial<DelegatingProvider>;
   // A provider that is no proxy of this copy's (another copy's, or none known) counts as live.
   if (noop === null || tracers.getDelegate?.() !== noop) return true;
-  return api.metrics.getMeterProvider().getMeter(TELEMETRY_SCOPE) !== api.createNoopMeter();
+  // An API without `createNoopMeter` (older than the peer range) cannot tell: live.
+  const noopMeter = typeof api.createNoopMeter === 'function' ? api.createNoopMeter() : undefined;
+  return api.metrics.getMeterProvider().getMeter(TELEMETRY_SCOPE) !== noopMeter;
 }
