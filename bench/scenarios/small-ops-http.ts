@@ -1,12 +1,7 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Agent, request } from 'node:http';
+import { smallOpCommands } from './small-ops-commands';
 import { SMALL_OPS, type SmallOp } from './small-ops-kinds';
 
 /** Seconds a URL lives: longer than any batch. */
@@ -37,27 +32,21 @@ const METHOD: Record<SmallOp, string> = { put: 'PUT', get: 'GET', head: 'HEAD', 
 export function rawHttpSmallOps(client: S3Client, bucket: string, body: Buffer): RawHttpSmallOps {
   const agent = new Agent({ keepAlive: true, maxSockets: 50 });
   const urls = new Map<string, URL>();
+  const command = smallOpCommands(bucket, body);
   const sign = (op: SmallOp, key: string): Promise<string> => {
-    const input = { Bucket: bucket, Key: key };
+    const options = { expiresIn: URL_LIFETIME };
     switch (op) {
       case 'put':
-        return getSignedUrl(
-          client,
-          new PutObjectCommand({
-            ...input,
-            ContentType: 'application/octet-stream',
-            ContentLength: body.length,
-          }),
-          { expiresIn: URL_LIFETIME },
-        );
+        return getSignedUrl(client, command.put(key), options);
       case 'get':
-        return getSignedUrl(client, new GetObjectCommand(input), { expiresIn: URL_LIFETIME });
+        return getSignedUrl(client, command.get(key), options);
       case 'head':
-        return getSignedUrl(client, new HeadObjectCommand(input), { expiresIn: URL_LIFETIME });
+        return getSignedUrl(client, command.head(key), options);
       case 'delete':
-        return getSignedUrl(client, new DeleteObjectCommand(input), { expiresIn: URL_LIFETIME });
+        return getSignedUrl(client, command.delete(key), options);
     }
   };
+
   const send = (op: SmallOp, key: string) => {
     const url = urls.get(`${op} ${key}`);
     if (!url) throw new Error(`raw HTTP ${op} ${key}: not prepared`);

@@ -1,16 +1,11 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { BucketService } from '../../libs/bucket/src';
 import { rotation } from '../alternate';
 import { runPool } from '../pool';
 import { latency, summarize, type Latency, type Summary } from '../stats';
 import type { Boto3SmallBatch, Boto3SmallOpsRound } from './small-ops-boto3';
+import { smallOpCommands } from './small-ops-commands';
 import { rawHttpSmallOps } from './small-ops-http';
 import { SMALL_OPS, type SmallOp, type SmallOpsMode } from './small-ops-kinds';
 
@@ -91,26 +86,14 @@ function serviceVariant(service: BucketService, bucket: string, body: Buffer): V
 }
 
 function rawVariant(client: S3Client, bucket: string, body: Buffer): Variant {
+  const command = smallOpCommands(bucket, body);
   return {
     name: 'raw SDK',
     perform: {
-      // The same request as the library's: it sends a Content-Type and the length.
-      put: (key) =>
-        client.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: body,
-            ContentType: 'application/octet-stream',
-            ContentLength: body.length,
-          }),
-        ),
-      get: async (key) =>
-        drain(
-          (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body as Readable,
-        ),
-      head: (key) => client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })),
-      delete: (key) => client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })),
+      put: (key) => client.send(command.put(key)),
+      get: async (key) => drain((await client.send(command.get(key))).Body as Readable),
+      head: (key) => client.send(command.head(key)),
+      delete: (key) => client.send(command.delete(key)),
     },
   };
 }
