@@ -7,12 +7,7 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
-import {
-  DataPointType,
-  MeterProvider,
-  MetricReader,
-  type MetricData,
-} from '@opentelemetry/sdk-metrics';
+import { DataPointType, MeterProvider, type MetricData } from '@opentelemetry/sdk-metrics';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { join } from 'node:path';
 import { BucketModule, BucketService, type BucketModuleSyncOptions } from 'nest-bucket';
@@ -20,18 +15,9 @@ import { errorCodeOf } from './support/bucket-errors';
 import { temporaryFolder, writeRandomFile } from './support/files';
 import { CapturingLogger } from './support/log-capture';
 import { rawClient, removeBucket, serverOptions, uniqueBucketName } from './support/s3';
+import { PullReader } from './support/pull-reader';
 
 const MIB = 1024 * 1024;
-
-/** A metric reader that exports nothing: the test pulls with `collect()`. */
-class PullReader extends MetricReader {
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 // Registered before any module boots: as an application's OpenTelemetry SDK is started first.
 const exporter = new InMemorySpanExporter();

@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -8,16 +8,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { isTelemetryLive, openTelemetry } from './otel';
 import { Telemetry } from './telemetry';
-
-/** A reader that exports on demand. */
-class PullReader extends MetricReader {
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+import { PullReader } from '../../../../test/support/pull-reader';
 
 // The library's own copy of the API: providers are registered through it, one kind at a time.
 const api = openTelemetry()!;

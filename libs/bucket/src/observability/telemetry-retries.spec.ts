@@ -1,7 +1,7 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { context, metrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -11,15 +11,7 @@ import { HttpResponse, type HttpHandler } from '@smithy/core/protocols';
 import { Readable } from 'node:stream';
 import { inChildSpan } from './child-span';
 import { Telemetry } from './telemetry';
-
-class PullReader extends MetricReader {
-  protected onShutdown(): Promise<void> {
-    return Promise.resolve();
-  }
-  protected onForceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+import { PullReader } from '../../../../test/support/pull-reader';
 
 const exporter = new InMemorySpanExporter();
 trace.setGlobalTracerProvider(
