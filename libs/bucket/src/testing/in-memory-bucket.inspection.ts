@@ -1,7 +1,7 @@
 import type { BucketFileInfo } from '../bucket.types';
 import { assertValidBucketName, assertValidObjectAddress } from '../bucket.validation';
 import type { InMemoryBackend } from './in-memory-bucket.backend';
-import { attributesOf, normaliseMetadata, toSecond } from './in-memory-bucket.object-attributes';
+import { fileInfoOf, normaliseMetadata } from './in-memory-bucket.object-attributes';
 import { singlePartEtag } from './s3-etag';
 
 /**
@@ -37,13 +37,7 @@ export function listStored(backend: InMemoryBackend, bucket?: string): StoredObj
   return buckets.flatMap((name) =>
     store.objectsOf(name).map((object) => ({
       bucket: name,
-      key: object.key,
-      size: object.data.length,
-      lastModified: toSecond(object.lastModified),
-      etag: object.etag,
-      contentType: object.contentType,
-      metadata: { ...object.metadata },
-      ...attributesOf(object),
+      ...fileInfoOf(object),
       tags: { ...object.tags },
     })),
   );

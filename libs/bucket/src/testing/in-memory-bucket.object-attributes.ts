@@ -45,6 +45,19 @@ export function attributesOf(
   };
 }
 
+/** An object as a HEAD of it describes it (`getBucketFile`, `listStored`). @internal */
+export function fileInfoOf(object: StoredObject): BucketFileInfo & { contentType: string } {
+  return {
+    key: object.key,
+    size: object.data.length,
+    lastModified: toSecond(object.lastModified),
+    etag: object.etag,
+    contentType: object.contentType,
+    metadata: { ...object.metadata },
+    ...attributesOf(object),
+  };
+}
+
 /** The attributes a plain HTTP PUT sets with its headers, as S3 reads them. @internal */
 export function attributesFromHeaders(headers: Headers): UploadAttributes {
   const header = (name: string) => headers.get(name) ?? undefined;

@@ -15,7 +15,12 @@ import {
 } from '../bucket.validation';
 import { assertReadKey } from '../operations/object-attributes';
 import type { InMemoryBackend } from './in-memory-bucket.backend';
-import { attributesOf, requireCustomerKey, toSecond } from './in-memory-bucket.object-attributes';
+import {
+  attributesOf,
+  fileInfoOf,
+  requireCustomerKey,
+  toSecond,
+} from './in-memory-bucket.object-attributes';
 import { bodyAbortedError, s3Error, sdkAbortError } from './in-memory-bucket.sdk-errors';
 import { resolveRange } from './s3-range';
 
@@ -113,15 +118,7 @@ export function headObject(
   const object = backend.store.getObject(bucket, key);
   if (!object) throw s3Error('NotFound', 404);
   requireCustomerKey(object, customerKey);
-  return {
-    key,
-    size: object.data.length,
-    lastModified: toSecond(object.lastModified),
-    etag: object.etag,
-    contentType: object.contentType,
-    metadata: { ...object.metadata },
-    ...attributesOf(object),
-  };
+  return fileInfoOf(object);
 }
 
 /** `getBucketFile` and `fileExists`: what the real ones do with `HeadObject`. @internal */
