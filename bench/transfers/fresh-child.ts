@@ -5,7 +5,7 @@ import { warmedWork } from './warmed-work';
 /**
  * The child process of `runInFreshProcess`: builds the service and a raw client, warms the
  * variant up with one transfer of 24 MiB (code loading, JIT, sockets), then times one transfer
- * and prints `{ ms, cpuSecondsPerGiB, rss, received }` as JSON.
+ * and prints `{ ms, cpuSecondsPerGiB, rss, received, machineBusy }` as JSON.
  */
 async function main(): Promise<void> {
   const request = JSON.parse(process.env.BENCH_FRESH_RUN ?? '{}') as FreshRunRequest;
